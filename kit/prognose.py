@@ -1,0 +1,336 @@
+"""Expected inburgeraars per leerroute (method of seed 001, bijlage 2).
+
+Input: the ``financien`` block of a choice file; ``financien.prognose`` holds
+
+* ``statushouders_per_jaar`` – the taakstelling huisvesting, **including children**;
+* ``volwassenen`` – the number of adults when the gemeente knows it (the seed's table 1
+  gives these counts; they are *given*, not computed: 7 × 2/3 would not give 4);
+  when empty, adults = ``statushouders_per_jaar × aandeel_volwassenen_procent``;
+* ``aandeel_onderwijsroute_procent`` (about 40 % of adults are under 28),
+  ``aandeel_b1_procent`` (the ministry's 65 %), ``volgorde`` and
+  ``gezinsmigranten_per_jaar``.
+
+Order (``volgorde``):
+
+* ``onderwijsroute_eerst`` (seed table 1): onderwijsroute = adults × share;
+  B1 = (adults − onderwijsroute) × B1 share; Z = the rest.
+* ``b1_eerst`` (seed table 2): B1 = adults × B1 share; onderwijsroute = (adults − B1) ×
+  onderwijsroute share; Z = the rest.
+
+Rounding (``AFRONDING``), chosen so that the seed's table 1 comes out exactly
+(Huizen 20 → 8/8/4, Blaricum 6 → 3/2/1, Eemnes 4 → 2/1/1, Laren 6 → 3/2/1):
+
+* onderwijsroute: **rounded up** – everyone under 28 must take it, so a fraction of a
+  young person is a whole one (6 × 40 % = 2,4 → 3);
+* B1-route: **rounded half up** (12 × 65 % = 7,8 → 8; 2 × 65 % = 1,3 → 1);
+* Z-route: **the remainder**, so the three routes always add up to the adults;
+* computed adults: rounded half up.
+
+All arithmetic is exact (``Fraction``), so 5 × 70 % is 3,5 and never 3,4999….
+Each step is kept as a :class:`Stap` (key, formula text, result) for the templates.
+Numbers in formula text are written the Dutch way ("1.234,5"); that is notation, not prose.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable, Mapping
+
+ONDERWIJSROUTE_EERST = "onderwijsroute_eerst"
+B1_EERST = "b1_eerst"
+LEERROUTES = ("onderwijsroute", "b1", "z")
+
+# rounding per computed count; the keys are the Stap.afronding values templates explain
+OMHOOG = "omhoog"
+HALF_OMHOOG = "half_omhoog"
+REST = "rest"
+GEGEVEN = "gegeven"
+SOM = "som"
+AFRONDING = {
+    "volwassenen": HALF_OMHOOG,
+    "onderwijsroute": OMHOOG,
+    "b1": HALF_OMHOOG,
+    "z": REST,
+}
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _breuk(waarde: Any) -> Fraction:
+    if isinstance(waarde, Fraction):
+        return waarde
+    if isinstance(waarde, bool):
+        raise TypeError("boolean is geen getal")
+    return Fraction(str(waarde))
+
+
+def rond_half_omhoog(x: Fraction) -> int:
+    """Round half up (x ≥ 0): 7,5 → 8; 1,3 → 1."""
+    return math.floor(x + Fraction(1, 2))
+
+
+def rond_omhoog(x: Fraction) -> int:
+    return math.ceil(x)
+
+
+def getal(waarde: Any, decimalen: int | None = None) -> str:
+    """Dutch number notation: ``1234.5`` → ``"1.234,5"``.
+
+    ``decimalen=None``: whole numbers without decimals, others with the decimals they need
+    (at most two). ``decimalen=n``: exactly n decimals.
+    """
+    x = _breuk(waarde)
+    negatief = x < 0
+    x = abs(x)
+    if decimalen is None:
+        if x.denominator == 1:
+            decimalen = 0
+        else:
+            decimalen = 1 if (x * 10).denominator == 1 else 2
+    schaal = 10**decimalen
+    n = rond_half_omhoog(x * schaal)
+    heel, frac = divmod(n, schaal)
+    tekst = f"{heel:,}".replace(",", ".")
+    if decimalen:
+        tekst += "," + str(frac).rjust(decimalen, "0")
+    return ("−" if negatief and n else "") + tekst
+
+
+def euro(waarde: Any) -> str:
+    """``200000`` → ``"€ 200.000"``; negative amounts as ``"−€ 1.000"``."""
+    x = _breuk(waarde)
+    tekst = getal(abs(x), 0 if x.denominator == 1 else 2)
+    return ("−" if x < 0 else "") + "€ " + tekst
+
+
+def procent(waarde: Any) -> str:
+    return f"{getal(waarde)} %"
+
+
+def _uitkomst_tekst(x: Fraction) -> str:
+    """The unrounded product: at least one decimal ("8,0"); "≈" when more than two."""
+    if (x * 100).denominator != 1:
+        return "≈ " + getal(x, 2)
+    return "= " + getal(x, 1 if (x * 10).denominator == 1 else 2)
+
+
+# --------------------------------------------------------------------------- schema defaults
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict:
+    tekst = (resources.files("kit") / "schema" / "financien.schema.json").read_text(encoding="utf-8")
+    return json.loads(tekst)
+
+
+def standaard(pad: str) -> Any:
+    """The schema's ``default`` for a key path under ``financien`` (e.g. ``prognose.volgorde``)."""
+    knoop = _schema()
+    for deel in pad.split("."):
+        knoop = knoop["properties"][deel]
+    return knoop.get("default")
+
+
+def _waarde(blok: Mapping[str, Any] | None, sleutel: str, pad: str) -> Any:
+    if blok and blok.get(sleutel) is not None:
+        return blok[sleutel]
+    return standaard(pad)
+
+
+# --------------------------------------------------------------------------- result
+
+
+@dataclass(frozen=True)
+class Stap:
+    """One visible step of the arithmetic.
+
+    ``sleutel``: what is computed (``statushouders``, ``volwassenen``, ``kinderen``,
+    ``onderwijsroute``, ``rest``, ``b1``, ``z``, ``gezinsmigranten``);
+    ``formule``: e.g. ``"20 × 40 % = 8,0 → 8"``; ``uitkomst``: the whole number;
+    ``afronding``: ``omhoog`` | ``half_omhoog`` | ``rest`` | ``gegeven`` | ``som`` | ``""``.
+    """
+
+    sleutel: str
+    formule: str
+    uitkomst: int
+    afronding: str = ""
+
+
+@dataclass(frozen=True)
+class Prognose:
+    gemeente: str
+    jaar: int | None
+    statushouders: int              # incl. children
+    volwassenen: int                # adult asielstatushouders = inburgeringsplichtigen
+    volwassenen_gegeven: bool       # True: typed in the choice file; False: computed
+    onderwijsroute: int
+    b1: int
+    z: int
+    gezinsmigranten: int            # gezins- en overige migranten per year
+    volgorde: str                   # onderwijsroute_eerst | b1_eerst | "" (regio, mixed)
+    aandeel_volwassenen_procent: float | None
+    aandeel_onderwijsroute_procent: float | None
+    aandeel_b1_procent: float | None
+    stappen: tuple[Stap, ...] = ()
+    delen: tuple["Prognose", ...] = field(default=())   # regio: one per gemeente
+
+    @property
+    def kinderen(self) -> int:
+        return self.statushouders - self.volwassenen
+
+    @property
+    def asielstatushouders(self) -> int:
+        """Adult asielstatushouders: the inburgeringsplichtigen the SPUK is paid for."""
+        return self.volwassenen
+
+    @property
+    def inburgeraars(self) -> int:
+        """All inburgeringsplichtigen per year: adult asielstatushouders + gezinsmigranten."""
+        return self.volwassenen + self.gezinsmigranten
+
+    @property
+    def leerroutes(self) -> dict[str, int]:
+        """``{"onderwijsroute": n, "b1": n, "z": n}`` in this fixed order."""
+        return {"onderwijsroute": self.onderwijsroute, "b1": self.b1, "z": self.z}
+
+    @property
+    def is_regio(self) -> bool:
+        return bool(self.delen)
+
+    def stap(self, sleutel: str) -> Stap | None:
+        for s in self.stappen:
+            if s.sleutel == sleutel:
+                return s
+        return None
+
+
+def _geheel(waarde: Any, naam: str) -> int:
+    if isinstance(waarde, bool) or not isinstance(waarde, (int, float)) or waarde < 0 or int(waarde) != waarde:
+        raise ValueError(f"{naam}: geen geheel getal ≥ 0: {waarde!r}")
+    return int(waarde)
+
+
+def _deel(aantal: int, aandeel: Fraction, sleutel: str) -> Stap:
+    """``aantal × aandeel %`` rounded by ``AFRONDING[sleutel]``."""
+    x = aantal * aandeel / 100
+    regel = AFRONDING[sleutel]
+    uitkomst = rond_omhoog(x) if regel == OMHOOG else rond_half_omhoog(x)
+    formule = f"{getal(aantal)} × {procent(aandeel)} {_uitkomst_tekst(x)} → {getal(uitkomst)}"
+    return Stap(sleutel, formule, uitkomst, regel)
+
+
+def _verschil(sleutel: str, a: int, b: int, afronding: str = "") -> Stap:
+    return Stap(sleutel, f"{getal(a)} − {getal(b)} = {getal(a - b)}", a - b, afronding)
+
+
+def _getal_uit(aandeel: Fraction) -> float | int:
+    return int(aandeel) if aandeel.denominator == 1 else float(aandeel)
+
+
+def bereken(financien: Mapping[str, Any] | None, gemeente: str = "") -> Prognose:
+    """The prognosis for one gemeente from its ``financien`` block (defaults from the schema)."""
+    financien = financien or {}
+    blok = financien.get("prognose") or {}
+    statushouders = _geheel(_waarde(blok, "statushouders_per_jaar", "prognose.statushouders_per_jaar"),
+                            "statushouders_per_jaar")
+    a_volw = _breuk(_waarde(blok, "aandeel_volwassenen_procent", "prognose.aandeel_volwassenen_procent"))
+    a_or = _breuk(_waarde(blok, "aandeel_onderwijsroute_procent", "prognose.aandeel_onderwijsroute_procent"))
+    a_b1 = _breuk(_waarde(blok, "aandeel_b1_procent", "prognose.aandeel_b1_procent"))
+    volgorde = _waarde(blok, "volgorde", "prognose.volgorde")
+    gezin = _geheel(_waarde(blok, "gezinsmigranten_per_jaar", "prognose.gezinsmigranten_per_jaar"),
+                    "gezinsmigranten_per_jaar")
+    for naam, a in (("volwassenen", a_volw), ("onderwijsroute", a_or), ("b1", a_b1)):
+        if not 0 <= a <= 100:
+            raise ValueError(f"aandeel {naam}: niet tussen 0 en 100: {a}")
+    if volgorde not in (ONDERWIJSROUTE_EERST, B1_EERST):
+        raise ValueError(f"volgorde onbekend: {volgorde!r}")
+
+    stappen = [Stap("statushouders", getal(statushouders), statushouders, GEGEVEN)]
+    if blok.get("volwassenen") is not None:
+        volwassenen = _geheel(blok["volwassenen"], "volwassenen")
+        gegeven = True
+        stappen.append(Stap("volwassenen", getal(volwassenen), volwassenen, GEGEVEN))
+    else:
+        stap = _deel(statushouders, a_volw, "volwassenen")
+        volwassenen, gegeven = stap.uitkomst, False
+        stappen.append(stap)
+    if volwassenen > statushouders:
+        raise ValueError("volwassenen: meer dan statushouders_per_jaar")
+    stappen.append(_verschil("kinderen", statushouders, volwassenen))
+
+    if volgorde == ONDERWIJSROUTE_EERST:
+        eerste = _deel(volwassenen, a_or, "onderwijsroute")
+        rest = _verschil("rest", volwassenen, eerste.uitkomst)
+        tweede = _deel(rest.uitkomst, a_b1, "b1")
+        onderwijsroute, b1 = eerste.uitkomst, tweede.uitkomst
+    else:
+        eerste = _deel(volwassenen, a_b1, "b1")
+        rest = _verschil("rest", volwassenen, eerste.uitkomst)
+        tweede = _deel(rest.uitkomst, a_or, "onderwijsroute")
+        b1, onderwijsroute = eerste.uitkomst, tweede.uitkomst
+    z = _verschil("z", rest.uitkomst, tweede.uitkomst, REST)
+    stappen += [eerste, rest, tweede, z]
+    stappen.append(Stap("gezinsmigranten", getal(gezin), gezin, GEGEVEN))
+
+    jaar = financien.get("jaar")
+    return Prognose(
+        gemeente=gemeente,
+        jaar=int(jaar) if jaar is not None else None,
+        statushouders=statushouders,
+        volwassenen=volwassenen,
+        volwassenen_gegeven=gegeven,
+        onderwijsroute=onderwijsroute,
+        b1=b1,
+        z=z.uitkomst,
+        gezinsmigranten=gezin,
+        volgorde=volgorde,
+        aandeel_volwassenen_procent=_getal_uit(a_volw),
+        aandeel_onderwijsroute_procent=_getal_uit(a_or),
+        aandeel_b1_procent=_getal_uit(a_b1),
+        stappen=tuple(stappen),
+    )
+
+
+_SOMVELDEN = ("statushouders", "volwassenen", "onderwijsroute", "b1", "z", "gezinsmigranten")
+
+
+def regio_totaal(prognoses: Iterable[Prognose], naam: str = "") -> Prognose:
+    """The region's prognosis: the sum of the members' rounded counts (as seed table 1 does).
+
+    ``delen`` keeps the members (for per-gemeente tables and a stacked chart); each step is
+    the sum written out (``"20 + 6 + 4 + 6 = 36"``). Shares and ``volgorde`` are kept when
+    all members agree, else ``None`` / ``""``.
+    """
+    delen = tuple(prognoses)
+    if not delen:
+        raise ValueError("regio_totaal: geen gemeenten")
+    sommen = {veld: sum(getattr(p, veld) for p in delen) for veld in _SOMVELDEN}
+    stappen = tuple(
+        Stap(veld, " + ".join(getal(getattr(p, veld)) for p in delen) + f" = {getal(sommen[veld])}",
+             sommen[veld], SOM)
+        for veld in _SOMVELDEN
+    )
+
+    def gelijk(veld: str, leeg: Any) -> Any:
+        waarden = {getattr(p, veld) for p in delen}
+        return waarden.pop() if len(waarden) == 1 else leeg
+
+    jaren = {p.jaar for p in delen}
+    return Prognose(
+        gemeente=naam,
+        jaar=jaren.pop() if len(jaren) == 1 else None,
+        volwassenen_gegeven=all(p.volwassenen_gegeven for p in delen),
+        volgorde=gelijk("volgorde", ""),
+        aandeel_volwassenen_procent=gelijk("aandeel_volwassenen_procent", None),
+        aandeel_onderwijsroute_procent=gelijk("aandeel_onderwijsroute_procent", None),
+        aandeel_b1_procent=gelijk("aandeel_b1_procent", None),
+        stappen=stappen,
+        delen=delen,
+        **sommen,
+    )
