@@ -1,0 +1,185 @@
+"""The JSON Schema of the choice file and helpers to read its labels.
+
+``kit/schema/keuzebestand.schema.json`` describes the whole choice file; its parts
+``financien`` and ``planning`` live in their own files and are referenced with ``$ref``.
+All three are loaded from the package and resolved through a ``referencing`` registry,
+so nothing is ever fetched from the network.
+
+Schema vocabulary beyond JSON Schema (draft 2020-12):
+- ``title`` / ``description``: the Dutch label and explanation of a choice;
+- ``x-labels``: ``{enum value: Dutch label}``;
+- ``x-wettelijk``: the name of the law-table figure that bounds the value; a property with
+  ``x-wettelijk`` and without ``default`` takes its default from that figure's value;
+- ``x-verwacht``: what a value must look like, in words ("een geheel aantal maanden");
+- ``x-documenten``: which of the five documents use a section.
+
+Key paths are dotted; list items may be written ``a.b[2]`` (the item schema is returned).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+HOOFDSCHEMA = "keuzebestand.schema.json"
+_INDEX = re.compile(r"\[\d+\]")
+
+
+@lru_cache(maxsize=None)
+def _bestand(naam: str) -> dict:
+    tekst = (resources.files("kit") / "schema" / naam).read_text(encoding="utf-8")
+    return json.loads(tekst)
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict:
+    """The main schema (``keuzebestand.schema.json``), as a dict. Do not mutate it."""
+    return _bestand(HOOFDSCHEMA)
+
+
+@lru_cache(maxsize=1)
+def registry() -> Registry:
+    """Every schema file of the package, by file name, for resolving ``$ref``."""
+    map_ = resources.files("kit") / "schema"
+    paren = []
+    for entry in sorted(map_.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".schema.json"):
+            paren.append((entry.name, Resource.from_contents(_bestand(entry.name), default_specification=DRAFT202012)))
+    return Registry().with_resources(paren)
+
+
+@lru_cache(maxsize=1)
+def validator() -> Draft202012Validator:
+    """A validator for the whole choice file, with date format checking."""
+    return Draft202012Validator(schema(), registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _volg_ref(sub: dict) -> dict:
+    """Follow a ``$ref`` to another package schema file (siblings of ``$ref`` win)."""
+    gezien = 0
+    while isinstance(sub, dict) and "$ref" in sub and gezien < 10:
+        ref = sub["$ref"]
+        naam, _, fragment = ref.partition("#")
+        doel = _bestand(naam) if naam else schema()
+        if fragment:
+            for deel in fragment.strip("/").split("/"):
+                doel = doel[deel]
+        eigen = {k: v for k, v in sub.items() if k != "$ref"}
+        sub = {**doel, **eigen}
+        gezien += 1
+    return sub
+
+
+def deelschema(keypath: str) -> dict | None:
+    """The schema of the value at ``keypath`` (``""`` = the whole file), or None if unknown."""
+    sub: Any = schema()
+    if not keypath:
+        return sub
+    for deel in keypath.split("."):
+        naam = _INDEX.sub("", deel)
+        aantal_indexen = len(_INDEX.findall(deel))
+        sub = _volg_ref(sub)
+        props = sub.get("properties") if isinstance(sub, dict) else None
+        if not isinstance(props, dict) or naam not in props:
+            return None
+        sub = _volg_ref(props[naam])
+        for _ in range(aantal_indexen):
+            items = sub.get("items") if isinstance(sub, dict) else None
+            if not isinstance(items, dict):
+                return None
+            sub = _volg_ref(items)
+    return _volg_ref(sub)
+
+
+def toegestane_sleutels(keypath: str) -> list[str]:
+    """The property names allowed in the mapping at ``keypath`` (``""`` = top level)."""
+    sub = deelschema(keypath)
+    if not isinstance(sub, dict):
+        return []
+    return list((sub.get("properties") or {}).keys())
+
+
+def label(keypath: str) -> str:
+    """The Dutch ``title`` of a key (what a griffier reads); falls back to the last key name."""
+    sub = deelschema(keypath)
+    if isinstance(sub, dict) and sub.get("title"):
+        return str(sub["title"])
+    if keypath.endswith("]"):
+        return label(keypath[: keypath.rindex("[")])
+    return _INDEX.sub("", keypath.rsplit(".", 1)[-1]).replace("_", " ")
+
+
+def beschrijving(keypath: str) -> str:
+    """The Dutch ``description`` of a key: what the choice decides ("" if unknown)."""
+    sub = deelschema(keypath)
+    return str(sub.get("description", "")) if isinstance(sub, dict) else ""
+
+
+def enum_labels(keypath: str) -> dict[str, str]:
+    """``{value: label}`` for an enum key (for a list of enums: of its items)."""
+    sub = deelschema(keypath)
+    if not isinstance(sub, dict):
+        return {}
+    if "enum" not in sub and isinstance(sub.get("items"), dict):
+        sub = _volg_ref(sub["items"])
+    labels = dict(sub.get("x-labels") or {})
+    for waarde in sub.get("enum") or []:
+        labels.setdefault(str(waarde), str(waarde))
+    return labels
+
+
+def enum_label(keypath: str, value: Any) -> str:
+    """The Dutch label of an enum value; the value itself when it has none."""
+    return enum_labels(keypath).get(str(value), str(value))
+
+
+def wettelijk(keypath: str) -> str | None:
+    """The law-table figure that bounds this key (``x-wettelijk``), if any."""
+    sub = deelschema(keypath)
+    return sub.get("x-wettelijk") if isinstance(sub, dict) else None
+
+
+def verwacht(keypath: str) -> str | None:
+    """What the value must look like, in Dutch (``x-verwacht``), if the schema says so."""
+    sub = deelschema(keypath)
+    return sub.get("x-verwacht") if isinstance(sub, dict) else None
+
+
+def standaard(keypath: str, wet: dict | None = None) -> Any:
+    """The default of a key: ``default``, else the value of its ``x-wettelijk`` figure in ``wet``."""
+    sub = deelschema(keypath)
+    if not isinstance(sub, dict):
+        return None
+    if "default" in sub:
+        return sub["default"]
+    figuur = sub.get("x-wettelijk")
+    if figuur and wet and figuur in wet:
+        return wet[figuur].waarde
+    return None
+
+
+def iter_keys(prefix: str = "") -> Iterator[str]:
+    """Every leaf key path (scalars and lists) in schema order, ``$ref`` parts included."""
+    sub = deelschema(prefix)
+    if not isinstance(sub, dict):
+        return
+    props = sub.get("properties")
+    if not isinstance(props, dict) or not props:
+        if prefix:
+            yield prefix
+        return
+    for naam in props:
+        pad = f"{prefix}.{naam}" if prefix else naam
+        kind = deelschema(pad)
+        if isinstance(kind, dict) and isinstance(kind.get("properties"), dict) and kind["properties"]:
+            yield from iter_keys(pad)
+        else:
+            yield pad
