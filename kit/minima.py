@@ -205,6 +205,8 @@ def _mapping_zonder_dubbele(loader: _StrikteLader, node: yaml.MappingNode, deep:
 
 
 _StrikteLader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_zonder_dubbele)
+# Dates stay text, so that an impossible date (2022-13-01) is reported by name, not as a crash.
+_StrikteLader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
 def laad_wettabel(pad: Path | str) -> Wettabel:
@@ -225,7 +227,7 @@ def _lees(tekst: str, pad: str) -> Wettabel:
             inhoud = loader.get_single_data()
         finally:
             loader.dispose()
-    except yaml.YAMLError as e:
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as e:
         raise WettabelFout(bericht("minima.tabel_onleesbaar", pad=pad, reden=e)) from None
     if not isinstance(inhoud, dict) or not inhoud:
         raise WettabelFout(bericht("minima.tabel_geen_mapping", pad=pad))

@@ -1,0 +1,561 @@
+"""Validation of a choice file: the schema, then the law as of a date.
+
+``validate(choices, datum=None)`` returns every finding, sorted by file and line:
+schema findings (unknown keys with a suggestion, wrong types, enum values with their
+labels, missing keys) and the findings of the law rules in ``REGELS``. The law rules read
+the figures in force on ``datum`` or, without it, on ``verordening.inwerkingtreding``
+(without a usable date: the newest figures, and the schema reports the missing date).
+
+A law rule is a function ``regel(choices, wet) -> Iterable[Finding]`` where ``wet`` maps
+figure names to ``Figuur`` (kit.minima). Rules must tolerate any value at any key: the
+schema reports wrong types, rules silently skip what they cannot compare. Other modules
+may append rules to ``REGELS``.
+
+Each finding is reported in the file that set the value (``Choices.mark``), so a value
+inherited from a regio file is reported at the regio file's line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from kit import schema as kschema
+from kit.berichten import bericht
+from kit.errors import KitError
+from kit.findings import FOUT, WAARSCHUWING, Finding
+from kit.minima import Figuur, met_eenheid, wettabel
+
+Regel = Callable[[Any, dict[str, Figuur]], Iterable[Finding]]
+_ONTBREEKT = object()
+_MAX_WAARDE = 60
+# The explicit --datum of the running validation (None: verordening.inwerkingtreding is used).
+_PEILDATUM: ContextVar[dt.date | None] = ContextVar("kit_validate_peildatum", default=None)
+
+
+# --- access to choices --------------------------------------------------------------------
+
+
+def _haal(data: Any, keypath: str, standaard: Any = None) -> Any:
+    """The value at a dotted key path of ``data``, or ``standaard`` (never raises)."""
+    huidig = data
+    for deel in keypath.split("."):
+        if not isinstance(huidig, dict) or deel not in huidig:
+            return standaard
+        huidig = huidig[deel]
+    return huidig
+
+
+def _getal(choices: Any, keypath: str) -> int | float | None:
+    waarde = _haal(choices.data, keypath)
+    if isinstance(waarde, bool) or not isinstance(waarde, (int, float)):
+        return None
+    if waarde != waarde or waarde in (float("inf"), float("-inf")):  # NaN / inf
+        return None
+    return waarde
+
+
+def _tekst_gevuld(waarde: Any) -> bool:
+    return isinstance(waarde, str) and waarde.strip() != ""
+
+
+def _datum(waarde: Any) -> dt.date | None:
+    if isinstance(waarde, dt.datetime):
+        return waarde.date()
+    if isinstance(waarde, dt.date):
+        return waarde
+    if isinstance(waarde, str):
+        try:
+            return dt.date.fromisoformat(waarde.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _plaats(choices: Any, keypath: str) -> tuple[Path | None, int | None]:
+    """File and line of ``keypath``; for an absent key the nearest existing parent."""
+    mark = None
+    try:
+        mark = choices.mark(keypath)
+        if mark is None and hasattr(choices, "mark_of_nearest"):
+            mark = choices.mark_of_nearest(keypath)
+    except Exception:  # a mark is a courtesy; never let it break validation
+        mark = None
+    if mark is None:
+        return getattr(choices, "path", None), None
+    bestand = getattr(mark, "file", None) or getattr(choices, "path", None)
+    regel = getattr(mark, "line", None)
+    return (Path(bestand) if bestand is not None else None), regel
+
+
+def bevinding(choices: Any, niveau: str, keypath: str, tekst: str, bron: str = "") -> Finding:
+    """A finding at the place where ``keypath`` was set (for rules added by other modules too)."""
+    bestand, regel = _plaats(choices, keypath)
+    return Finding(niveau=niveau, bestand=bestand, regel=regel, sleutel=keypath, bericht=tekst, bron=bron)
+
+
+def _toon(keypath: str, waarde: Any, figuur: Figuur | None = None) -> str:
+    if figuur is not None and isinstance(waarde, (int, float)):
+        return met_eenheid(waarde, figuur.eenheid)
+    return str(waarde)
+
+
+# --- schema findings ----------------------------------------------------------------------
+
+
+def _pad(delen: Iterable[Any]) -> str:
+    tekst = ""
+    for deel in delen:
+        if isinstance(deel, int) and not isinstance(deel, bool):
+            tekst += f"[{deel}]"
+        else:
+            tekst += ("." if tekst else "") + str(deel)
+    return tekst
+
+
+def _kort(waarde: Any) -> str:
+    tekst = waarde if isinstance(waarde, str) else json.dumps(waarde, ensure_ascii=False, default=str)
+    if len(tekst) > _MAX_WAARDE:
+        return bericht("validate.waarde_lang", begin=tekst[:_MAX_WAARDE], lengte=len(tekst))
+    return tekst
+
+
+def _soort(waarde: Any) -> str:
+    if waarde is None:
+        return "null"
+    if isinstance(waarde, bool):
+        return "boolean"
+    if isinstance(waarde, int):
+        return "integer"
+    if isinstance(waarde, float):
+        return "number"
+    if isinstance(waarde, str):
+        return "string"
+    if isinstance(waarde, list):
+        return "array"
+    if isinstance(waarde, dict):
+        return "object"
+    return "string"
+
+
+def _verwacht(keypath: str, sub: dict) -> str:
+    if isinstance(sub.get("x-verwacht"), str):
+        return sub["x-verwacht"]
+    soorten = sub.get("type")
+    if isinstance(soorten, str):
+        soorten = [soorten]
+    if not isinstance(soorten, list):
+        return bericht("validate.soort_object")
+    return bericht("validate.of").join(
+        bericht(f"validate.soort_{s}") if s in ("integer", "number", "string", "boolean", "array", "object", "null") else str(s)
+        for s in soorten
+    )
+
+
+def _gevonden(waarde: Any) -> str:
+    soort = _soort(waarde)
+    tekst = "true" if waarde is True else "false" if waarde is False else _kort(waarde)
+    return bericht(f"validate.gevonden_{soort}", waarde=tekst)
+
+
+def _schema_bevindingen(choices: Any, data: Any) -> list[Finding]:
+    bevindingen: list[Finding] = []
+    gezien: set[tuple[str, str]] = set()
+    try:
+        fouten = list(kschema.validator().iter_errors(data))
+    except RecursionError:
+        fouten = []
+    for fout in fouten:
+        for keypath, tekst in _vertaal(fout):
+            if (keypath, tekst) in gezien:
+                continue
+            gezien.add((keypath, tekst))
+            bevindingen.append(bevinding(choices, FOUT, keypath, tekst))
+    return bevindingen
+
+
+def _vertaal(fout: Any) -> list[tuple[str, str]]:
+    """One jsonschema error → [(key path, Dutch message)]."""
+    keypath = _pad(fout.absolute_path)
+    soort = fout.validator
+    sub = fout.schema if isinstance(fout.schema, dict) else {}
+    waarde = fout.instance
+    lbl = kschema.label(keypath) if keypath else ""
+
+    if soort == "additionalProperties" and isinstance(waarde, dict):
+        toegestaan = list((sub.get("properties") or {}).keys())
+        resultaat = []
+        for sleutel in waarde:
+            if str(sleutel) in toegestaan:
+                continue
+            pad = f"{keypath}.{sleutel}" if keypath else str(sleutel)
+            resultaat.append((pad, _onbekend(str(sleutel), toegestaan)))
+        return resultaat
+    if soort == "required" and isinstance(waarde, dict):
+        resultaat = []
+        for sleutel in fout.validator_value or []:
+            if sleutel not in waarde:
+                pad = f"{keypath}.{sleutel}" if keypath else str(sleutel)
+                resultaat.append((pad, bericht("validate.ontbrekende_sleutel", label=kschema.label(pad))))
+        return resultaat
+    if soort == "enum":
+        labels = sub.get("x-labels") or {}
+        opties = ", ".join(
+            bericht("validate.optie", waarde=w, label=labels[w]) if w in labels and labels[w] != w else str(w)
+            for w in fout.validator_value or []
+        )
+        return [(keypath, bericht("validate.verkeerde_keuze", label=lbl, waarde=_kort(waarde), opties=opties))]
+    if soort == "type":
+        return [(keypath, bericht("validate.verkeerd_type", label=lbl, verwacht=_verwacht(keypath, sub), gevonden=_gevonden(waarde)))]
+    if soort in ("minimum", "exclusiveMinimum"):
+        return [(keypath, bericht("validate.te_klein", label=lbl, waarde=_kort(waarde), grens=fout.validator_value))]
+    if soort in ("maximum", "exclusiveMaximum"):
+        return [(keypath, bericht("validate.te_groot", label=lbl, waarde=_kort(waarde), grens=fout.validator_value))]
+    if soort == "minLength":
+        return [(keypath, bericht("validate.leeg", label=lbl))]
+    if soort == "maxLength":
+        return [(keypath, bericht("validate.te_lang", label=lbl, grens=fout.validator_value))]
+    if soort == "uniqueItems":
+        return [(keypath, bericht("validate.dubbel", label=lbl))]
+    if soort == "minItems":
+        return [(keypath, bericht("validate.te_weinig", label=lbl, grens=fout.validator_value))]
+    if soort == "maxItems":
+        return [(keypath, bericht("validate.te_veel", label=lbl, grens=fout.validator_value))]
+    if soort == "pattern":
+        return [(keypath, bericht("validate.patroon", label=lbl, waarde=_kort(waarde)))]
+    if soort == "format" and fout.validator_value == "date":
+        return [(keypath, bericht("validate.datum", label=lbl, waarde=_kort(waarde)))]
+    eis = f"{soort}: {_kort(fout.validator_value)}"
+    return [(keypath, bericht("validate.overig", label=lbl, waarde=_kort(waarde), eis=eis))]
+
+
+def _onbekend(sleutel: str, toegestaan: list[str]) -> str:
+    if not toegestaan:
+        return bericht("validate.onbekende_sleutel_geen_mapping", sleutel=sleutel)
+    voorstel = difflib.get_close_matches(sleutel, toegestaan, n=1, cutoff=0.6)
+    if not voorstel:
+        # also try without the underscores and case (e.g. "Uren-Praktijk")
+        normaal = {t.replace("_", ""): t for t in toegestaan}
+        gevonden = difflib.get_close_matches(sleutel.lower().replace("_", "").replace("-", ""), list(normaal), n=1, cutoff=0.6)
+        voorstel = [normaal[g] for g in gevonden]
+    if voorstel:
+        return bericht("validate.onbekende_sleutel", sleutel=sleutel, voorstel=voorstel[0])
+    return bericht("validate.onbekende_sleutel_zonder_voorstel", sleutel=sleutel, toegestaan=", ".join(toegestaan))
+
+
+def _voor_schema(choices: Any) -> Any:
+    """The data as the schema sees it: ``versie.nummer`` written as a number becomes its source text."""
+    data = choices.data
+    versie = data.get("versie") if isinstance(data, dict) else None
+    if isinstance(versie, dict):
+        nummer = versie.get("nummer")
+        if isinstance(nummer, (int, float)) and not isinstance(nummer, bool):
+            raw = None
+            try:
+                raw = choices.raw("versie.nummer")
+            except Exception:
+                raw = None
+            data = dict(data)
+            data["versie"] = {**versie, "nummer": str(raw) if raw not in (None, "") else str(nummer)}
+    return data
+
+
+# --- law rules ----------------------------------------------------------------------------
+
+
+def _grens_regel(keypath: str, figuur_naam: str, richting: str) -> Regel:
+    """A rule: the value at ``keypath`` must not be below (``min``) / above (``max``) the figure."""
+
+    def regel(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+        figuur = wet.get(figuur_naam)
+        waarde = _getal(choices, keypath)
+        if figuur is None or waarde is None:
+            return
+        te_laag = richting == "min" and waarde < figuur.waarde
+        te_hoog = richting == "max" and waarde > figuur.waarde
+        if te_laag or te_hoog:
+            sleutel = "validate.onder_minimum" if te_laag else "validate.boven_maximum"
+            tekst = bericht(
+                sleutel,
+                label=kschema.label(keypath),
+                waarde=_toon(keypath, waarde, figuur),
+                grens=figuur.waarde_tekst,
+            )
+            yield bevinding(choices, FOUT, keypath, tekst, figuur.bron_kort)
+
+    regel.__name__ = f"regel_{keypath.replace('.', '_')}_{richting}"
+    regel.__doc__ = f"{keypath} {'≥' if richting == 'min' else '≤'} {figuur_naam}"
+    return regel
+
+
+regel_pvt_uren = _grens_regel("pvt.uren", "pvt_uren_min", "min")
+regel_map_uren_praktijk = _grens_regel("map.uren_praktijk", "map_uren_praktijk_min", "min")
+regel_ontzorgen_duur = _grens_regel("financieel_ontzorgen.duur_maanden", "ontzorgen_maanden_min", "min")
+regel_pip_termijn = _grens_regel("pip.termijn_weken", "pip_termijn_weken_max", "max")
+regel_boete_pip = _grens_regel("handhaving.boete_pip", "boete_pip_max", "max")
+regel_boete_pip_herhaling = _grens_regel("handhaving.boete_pip_herhaling", "boete_pip_max", "max")
+
+
+def regel_inwerkingtreding(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    """No figures in force on the date: the verordening would precede the law."""
+    if wet:
+        return
+    eerste = wettabel().eerste_datum
+    peildatum = _PEILDATUM.get()
+    inwerking = _datum(_haal(choices.data, "verordening.inwerkingtreding"))
+    if peildatum is not None and peildatum != inwerking:
+        tekst = bericht("validate.geen_wet_peildatum", datum=peildatum.isoformat(), eerste=eerste.isoformat() if eerste else "?")
+    else:
+        datum = inwerking.isoformat() if inwerking else "?"
+        tekst = bericht("validate.geen_wet", datum=datum, eerste=eerste.isoformat() if eerste else "?")
+    yield bevinding(choices, FOUT, "verordening.inwerkingtreding", tekst, bericht("validate.bron_wet"))
+
+
+def regel_boete_brede_intake(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    """A fixed amount: higher is unlawful; a lower general amount is only possible per case (matiging)."""
+    figuur = wet.get("boete_brede_intake")
+    keypath = "handhaving.boete_brede_intake"
+    waarde = _getal(choices, keypath)
+    if figuur is None or waarde is None or waarde == figuur.waarde:
+        return
+    velden = {"label": kschema.label(keypath), "waarde": _toon(keypath, waarde, figuur), "grens": figuur.waarde_tekst}
+    if waarde > figuur.waarde:
+        yield bevinding(choices, FOUT, keypath, bericht("validate.boete_boven_vast", **velden), figuur.bron_kort)
+    else:
+        yield bevinding(choices, WAARSCHUWING, keypath, bericht("validate.boete_onder_vast", **velden), figuur.bron_kort)
+
+
+def regel_ontzorgen_langer_dan_begeleiding(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    ontzorgen = _getal(choices, "financieel_ontzorgen.duur_maanden")
+    begeleiding = _getal(choices, "maatschappelijke_begeleiding.duur_maanden")
+    if ontzorgen is None or begeleiding is None or ontzorgen <= begeleiding:
+        return
+    if _tekst_gevuld(_haal(choices.data, "financieel_ontzorgen.toelichting_duur")):
+        return
+    figuur = wet.get("ontzorgen_maanden_min")
+    tekst = bericht(
+        "validate.ontzorgen_langer_dan_begeleiding",
+        ontzorgen=met_eenheid(ontzorgen, "maand"),
+        begeleiding=met_eenheid(begeleiding, "maand"),
+    )
+    yield bevinding(choices, WAARSCHUWING, "financieel_ontzorgen.duur_maanden", tekst, figuur.bron_kort if figuur else "")
+
+
+def regel_regionale_inkoop_zonder_regio(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    if _haal(choices.data, "leerroutes.inkoop") == "regionaal" and not _tekst_gevuld(_haal(choices.data, "leerroutes.regio")):
+        yield bevinding(choices, WAARSCHUWING, "leerroutes.regio", bericht("validate.regionaal_zonder_regio"))
+
+
+def regel_samenwerking_zonder_regio(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    samenwerking = _haal(choices.data, "organisatie.samenwerking")
+    if samenwerking in ("subregionaal", "regionaal") and not _tekst_gevuld(_haal(choices.data, "organisatie.regio.naam")):
+        tekst = bericht(
+            "validate.samenwerking_zonder_regio",
+            samenwerking=kschema.enum_label("organisatie.samenwerking", samenwerking),
+        )
+        yield bevinding(choices, WAARSCHUWING, "organisatie.regio.naam", tekst)
+
+
+def regel_pip_lokale_norm(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    norm = _getal(choices, "pip.termijn_na_intake_weken")
+    termijn = _getal(choices, "pip.termijn_weken")
+    if norm is None or termijn is None or norm < termijn:
+        return
+    tekst = bericht("validate.pip_norm_niet_korter", norm=met_eenheid(norm, "week"), termijn=met_eenheid(termijn, "week"))
+    yield bevinding(choices, WAARSCHUWING, "pip.termijn_na_intake_weken", tekst)
+
+
+def regel_boete_herhaling_lager(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    eerste = _getal(choices, "handhaving.boete_pip")
+    herhaling = _getal(choices, "handhaving.boete_pip_herhaling")
+    if eerste is None or herhaling is None or herhaling >= eerste:
+        return
+    tekst = bericht("validate.herhaling_lager", herhaling=met_eenheid(herhaling, "euro"), eerste=met_eenheid(eerste, "euro"))
+    figuur = wet.get("boete_pip_max")
+    yield bevinding(choices, WAARSCHUWING, "handhaving.boete_pip_herhaling", tekst, figuur.bron_kort if figuur else "")
+
+
+def regel_verlenging_zonder_gronden(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    if _haal(choices.data, "financieel_ontzorgen.verlenging") != "maatwerk":
+        return
+    gronden = _haal(choices.data, "financieel_ontzorgen.verlenging_gronden")
+    if isinstance(gronden, list) and any(_tekst_gevuld(g) for g in gronden):
+        return
+    if _tekst_gevuld(gronden):
+        return
+    figuur = wet.get("ontzorgen_maanden_min")
+    yield bevinding(
+        choices, WAARSCHUWING, "financieel_ontzorgen.verlenging_gronden",
+        bericht("validate.verlenging_zonder_gronden"), figuur.bron_kort if figuur else "",
+    )
+
+
+def regel_advisering(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    if _haal(choices.data, "versie.status") != "ter_advisering":
+        return
+    geen_termijn = _datum(_haal(choices.data, "advies.termijn")) is None
+    geen_raad = not _tekst_gevuld(_haal(choices.data, "advies.adviesraad"))
+    if not (geen_termijn or geen_raad):
+        return
+    if geen_termijn and geen_raad:
+        ontbreekt, sleutel = bericht("validate.advisering_ontbreekt_beide"), "advies"
+    elif geen_termijn:
+        ontbreekt, sleutel = bericht("validate.advisering_ontbreekt_termijn"), "advies.termijn"
+    else:
+        ontbreekt, sleutel = bericht("validate.advisering_ontbreekt_adviesraad"), "advies.adviesraad"
+    yield bevinding(choices, WAARSCHUWING, sleutel, bericht("validate.advisering_zonder_termijn", ontbreekt=ontbreekt))
+
+
+def regel_advies_na_inwerkingtreding(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    termijn = _datum(_haal(choices.data, "advies.termijn"))
+    inwerking = _datum(_haal(choices.data, "verordening.inwerkingtreding"))
+    if termijn is None or inwerking is None or termijn <= inwerking:
+        return
+    tekst = bericht("validate.advies_na_inwerkingtreding", termijn=termijn.isoformat(), inwerkingtreding=inwerking.isoformat())
+    yield bevinding(choices, WAARSCHUWING, "advies.termijn", tekst)
+
+
+def regel_begeleiding_gezinsmigranten(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    if _haal(choices.data, "maatschappelijke_begeleiding.gezinsmigranten") is not True:
+        return
+    figuur = wet.get("spuk_mb_asiel")
+    if figuur is None:
+        return
+    tekst = bericht("validate.begeleiding_gezinsmigranten", bedrag=figuur.waarde_tekst)
+    yield bevinding(choices, WAARSCHUWING, "maatschappelijke_begeleiding.gezinsmigranten", tekst, figuur.bron_kort)
+
+
+def regel_verrekening_en_samenloop(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    if (
+        _haal(choices.data, "handhaving.verrekening_bijstand") is True
+        and _haal(choices.data, "handhaving.samenloop_participatiewet") == "beide_mogelijk"
+    ):
+        yield bevinding(choices, WAARSCHUWING, "handhaving.samenloop_participatiewet", bericht("validate.verrekening_en_samenloop"))
+
+
+def regel_hoor_en_wederhoor(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    if _haal(choices.data, "handhaving.hoor_en_wederhoor") is False:
+        yield bevinding(choices, WAARSCHUWING, "handhaving.hoor_en_wederhoor", bericht("validate.zonder_hoor_en_wederhoor"))
+
+
+REGELS: list[Regel] = [
+    regel_inwerkingtreding,
+    regel_pvt_uren,
+    regel_map_uren_praktijk,
+    regel_ontzorgen_duur,
+    regel_pip_termijn,
+    regel_boete_pip,
+    regel_boete_pip_herhaling,
+    regel_boete_brede_intake,
+    regel_ontzorgen_langer_dan_begeleiding,
+    regel_regionale_inkoop_zonder_regio,
+    regel_samenwerking_zonder_regio,
+    regel_pip_lokale_norm,
+    regel_boete_herhaling_lager,
+    regel_verlenging_zonder_gronden,
+    regel_advisering,
+    regel_advies_na_inwerkingtreding,
+    regel_begeleiding_gezinsmigranten,
+    regel_verrekening_en_samenloop,
+    regel_hoor_en_wederhoor,
+]
+
+
+# --- validate -----------------------------------------------------------------------------
+
+
+def peildatum(choices: Any, datum: dt.date | str | None = None) -> dt.date | None:
+    """The date the law is checked for: ``datum``, else ``verordening.inwerkingtreding``."""
+    if datum is not None:
+        return _datum(datum)
+    return _datum(_haal(choices.data, "verordening.inwerkingtreding"))
+
+
+def _sorteer(f: Finding) -> tuple:
+    return (str(f.bestand or ""), f.regel if f.regel is not None else 0, f.sleutel, f.niveau, f.bericht)
+
+
+def validate(choices: Any, datum: dt.date | str | None = None) -> list[Finding]:
+    """All findings for ``choices``: schema, then the law rules as of ``datum`` / inwerkingtreding."""
+    bevindingen = _schema_bevindingen(choices, _voor_schema(choices))
+    tabel = wettabel()
+    dag = peildatum(choices, datum)
+    wet = tabel.op(dag) if dag is not None else tabel.nieuwste()
+    token = _PEILDATUM.set(dag if datum is not None else None)
+    try:
+        for regel in list(REGELS):
+            bevindingen.extend(regel(choices, wet) or ())
+    finally:
+        _PEILDATUM.reset(token)
+    gezien: set[Finding] = set()
+    uniek = []
+    for f in bevindingen:
+        if f not in gezien:
+            gezien.add(f)
+            uniek.append(f)
+    return sorted(uniek, key=_sorteer)
+
+
+def _telling(n: int, soort: str) -> str:
+    return bericht(f"validate.{soort}_1") if n == 1 else bericht(f"validate.{soort}_n", n=n)
+
+
+def valideer_bestanden(paths: list[Path | str], datum: dt.date | None = None, formaat: str = "text") -> tuple[str, int]:
+    """``kit validate``: load and validate every file; the printable output and the exit code.
+
+    Exit 0: no errors (warnings allowed); 1: errors; 2: a file could not be read.
+    """
+    from kit.loader import load_choices
+
+    regels: list[str] = []
+    alle: list[Finding] = []
+    bestanden: list[dict] = []
+    code = 0
+    for pad in paths:
+        try:
+            choices = load_choices(Path(pad))
+        except KitError as e:
+            code = max(code, 2)
+            regels.append(str(e))
+            regels.append(bericht("validate.onleesbaar", pad=pad))
+            bestanden.append({"bestand": str(pad), "leesbaar": False, "melding": str(e), "fouten": 0, "waarschuwingen": 0})
+            continue
+        bevindingen = validate(choices, datum)
+        fouten = sum(1 for f in bevindingen if f.is_fout)
+        waarschuwingen = len(bevindingen) - fouten
+        if fouten:
+            code = max(code, 1)
+        alle.extend(bevindingen)
+        regels.extend(f.als_tekst() for f in bevindingen)
+        if bevindingen:
+            regels.append(
+                bericht(
+                    "validate.samenvatting",
+                    pad=pad,
+                    fouten=_telling(fouten, "fouten"),
+                    waarschuwingen=_telling(waarschuwingen, "waarschuwingen"),
+                )
+            )
+        else:
+            regels.append(bericht("validate.samenvatting_schoon", pad=pad))
+        bestanden.append(
+            {"bestand": str(pad), "leesbaar": True, "melding": None, "fouten": fouten, "waarschuwingen": waarschuwingen}
+        )
+    if formaat == "json":
+        uitvoer = {
+            "bevindingen": [f.als_dict() for f in alle],
+            "samenvatting": {
+                "bestanden": bestanden,
+                "fouten": sum(b["fouten"] for b in bestanden),
+                "waarschuwingen": sum(b["waarschuwingen"] for b in bestanden),
+                "onleesbaar": sum(1 for b in bestanden if not b["leesbaar"]),
+                "exit_code": code,
+            },
+        }
+        return json.dumps(uitvoer, ensure_ascii=False, indent=2), code
+    return "\n".join(regels), code
