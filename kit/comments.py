@@ -1,0 +1,872 @@
+"""``kit comments``: reviewers' Word comments → a reactienota (.docx) and a .csv.
+
+Flow: each reviewed .docx is opened safely (``kit.docx_lezen``), its comments are read
+with their replies (commentsExtended ``w15:paraIdParent``), and each comment is mapped to
+
+* the document (core property ``category``, else the file name, else the title),
+* the section it sits in: the nearest preceding ``kit_…`` bookmark (the stable id, see
+  ARCHITECTURE.md) and that heading's text; for a file not made by the kit, the nearest
+  preceding heading paragraph (with a warning),
+* the quoted text (between ``commentRangeStart`` and ``commentRangeEnd``),
+* the choice keys behind that section (the ``keuzes:`` of the heading directive in
+  ``templates/<document>/``), with their labels from the schema.
+
+Several reviewers' copies of one document are merged; a comment present in more than one
+copy (same author, date, text and anchor) appears once. Nothing is written when any input
+is unreadable (exit 2): a reactienota that silently misses one adviesraad member's
+comments would be worse than none. An existing reactienota is never overwritten: it is
+the file the beleidsmedewerker fills in (exit 3, like ``render`` without ``--force``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+from lxml import etree
+
+from kit.berichten import bericht
+from kit.docx_lezen import W, W14, W15, MC, DocxOnderdelen, lees_docx
+from kit.errors import InputError, KitError, UsageError, WouldOverwrite
+
+DOCUMENTEN = ("startnotitie", "beleidskader", "verordening", "beleidsregels", "raadsinformatiebrief")
+# Template folder per document where it differs from the document name (DESIGN.md: templates/rib/).
+SJABLOONMAPPEN = {"raadsinformatiebrief": ("raadsinformatiebrief", "rib")}
+BOOKMARK_PREFIX = "kit_"
+MAX_BESTANDEN = 200
+MAX_CITAAT = 1500
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def bookmark_naam(id_: str) -> str:
+    """ARCHITECTURE.md: the Word bookmark of a stable id."""
+    return BOOKMARK_PREFIX + id_.replace("-", "_")
+
+
+def id_uit_bookmark(naam: str) -> str | None:
+    """Inverse of ``bookmark_naam`` (ids are ``[a-z0-9-]+``, so ``_`` was ``-``)."""
+    if not naam.startswith(BOOKMARK_PREFIX):
+        return None
+    rest = naam[len(BOOKMARK_PREFIX):]
+    if not rest or not re.fullmatch(r"[a-z0-9_]+", rest):
+        return None
+    return rest.replace("_", "-")
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass
+class Sectie:
+    id: str | None          # stable id from a kit_ bookmark; None when mapped by heading only
+    kop: str = ""           # the heading text as the reviewer saw it ("Artikel 5. Persoonlijk plan")
+    volgorde: int = 0
+
+
+@dataclass
+class Opmerking:
+    cid: str                # w:id in its file
+    auteur: str
+    initialen: str
+    datum: str              # as written (ISO 8601); "" when absent
+    tekst: str
+    bestand: Path
+    sectie: Sectie | None = None
+    citaat: str = ""
+    positie: int = -1       # character offset of the anchor in the document text
+    klaar: bool = False     # marked "done" in Word
+    antwoorden: list["Opmerking"] = field(default_factory=list)
+    bestanden: list[Path] = field(default_factory=list)  # every copy it was found in
+
+    @property
+    def dag(self) -> str:
+        return self.datum[:10] if re.match(r"\d{4}-\d{2}-\d{2}", self.datum) else ""
+
+    def sleutel(self) -> tuple:
+        sectie = self.sectie.id or self.sectie.kop if self.sectie else ""
+        return (self.auteur.strip(), self.datum, _norm(self.tekst), sectie, _norm(self.citaat))
+
+
+@dataclass
+class GelezenDocument:
+    pad: Path
+    naam: str | None        # one of DOCUMENTEN, or None
+    kenmerken: dict[str, str]
+    opmerkingen: list[Opmerking]   # top-level comments, replies inside
+    door_kit: bool                 # has kit_ bookmarks
+
+    @property
+    def versie(self) -> str:
+        return self.kenmerken.get("version", "")
+
+    @property
+    def titel(self) -> str:
+        return self.kenmerken.get("title", "")
+
+    @property
+    def gemeente(self) -> str:
+        return self.kenmerken.get("identifier", "") or self.kenmerken.get("creator", "")
+
+
+def _norm(tekst: str) -> str:
+    return " ".join(tekst.split())
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _attr(el: etree._Element, ns: str, naam: str) -> str:
+    return el.get(f"{{{ns}}}{naam}") or ""
+
+
+def _tekst(el: etree._Element) -> str:
+    """Visible text of an element: w:t, tabs and breaks; no deleted text, no fallbacks."""
+    delen: list[str] = []
+    walker = etree.iterwalk(el, events=("start",))
+    for _, kind in walker:
+        tag = kind.tag
+        if tag == f"{{{MC}}}Fallback" or tag == f"{{{W}}}del":
+            walker.skip_subtree()
+        elif tag == f"{{{W}}}t":
+            delen.append(kind.text or "")
+        elif tag in (f"{{{W}}}tab", f"{{{W}}}ptab"):
+            delen.append("\t")
+        elif tag in (f"{{{W}}}br", f"{{{W}}}cr"):
+            delen.append("\n")
+        elif tag == f"{{{W}}}noBreakHyphen":
+            delen.append("-")
+    return "".join(delen)
+
+
+def _kopstijlen(styles: etree._Element | None) -> set[str]:
+    """Style ids of heading styles: an outline level, or named "heading N" (any base chain)."""
+    if styles is None:
+        return set()
+    info: dict[str, tuple[str, bool, str]] = {}
+    for stijl in styles.iter(f"{{{W}}}style"):
+        if _attr(stijl, W, "type") != "paragraph":
+            continue
+        sid = _attr(stijl, W, "styleId")
+        naam_el = stijl.find(f"{{{W}}}name")
+        naam = _attr(naam_el, W, "val").lower() if naam_el is not None else ""
+        lvl = stijl.find(f"{{{W}}}pPr/{{{W}}}outlineLvl")
+        heeft_lvl = lvl is not None and _attr(lvl, W, "val").isdigit() and int(_attr(lvl, W, "val")) < 9
+        basis_el = stijl.find(f"{{{W}}}basedOn")
+        basis = _attr(basis_el, W, "val") if basis_el is not None else ""
+        info[sid] = (naam, heeft_lvl, basis)
+    uit = set()
+    for sid in info:
+        huidig, stappen = sid, 0
+        while huidig in info and stappen < 20:
+            naam, heeft_lvl, basis = info[huidig]
+            if heeft_lvl or re.fullmatch(r"heading [1-9]", naam):
+                uit.add(sid)
+                break
+            huidig, stappen = basis, stappen + 1
+    return uit
+
+
+def _is_kop(p: etree._Element, kopstijlen: set[str]) -> bool:
+    ppr = p.find(f"{{{W}}}pPr")
+    if ppr is None:
+        return False
+    lvl = ppr.find(f"{{{W}}}outlineLvl")
+    if lvl is not None and _attr(lvl, W, "val").isdigit() and int(_attr(lvl, W, "val")) < 9:
+        return True
+    stijl = ppr.find(f"{{{W}}}pStyle")
+    if stijl is None:
+        return False
+    sid = _attr(stijl, W, "val")
+    return sid in kopstijlen or bool(re.fullmatch(r"(Heading|Kop)[1-9]", sid))
+
+
+def _lees_commentaren(wortel: etree._Element | None, pad: Path) -> tuple[dict[str, Opmerking], dict[str, str]]:
+    """comment id → Opmerking, and paraId → comment id (for commentsExtended)."""
+    opmerkingen: dict[str, Opmerking] = {}
+    para: dict[str, str] = {}
+    if wortel is None:
+        return opmerkingen, para
+    for c in wortel.iter(f"{{{W}}}comment"):
+        cid = _attr(c, W, "id")
+        if not cid or cid in opmerkingen:
+            continue
+        alineas = c.findall(f".//{{{W}}}p")
+        tekst = "\n".join(_tekst(p).strip() for p in alineas).strip()
+        for p in alineas:
+            pid = _attr(p, W14, "paraId")
+            if pid:
+                para[pid.upper()] = cid
+        opmerkingen[cid] = Opmerking(
+            cid=cid,
+            auteur=_attr(c, W, "author").strip(),
+            initialen=_attr(c, W, "initials").strip(),
+            datum=_attr(c, W, "date").strip(),
+            tekst=tekst,
+            bestand=pad,
+        )
+    return opmerkingen, para
+
+
+def _lees_draden(ext: etree._Element | None, para: dict[str, str], opmerkingen: dict[str, Opmerking]) -> dict[str, str]:
+    """reply comment id → parent comment id; marks done comments."""
+    ouder: dict[str, str] = {}
+    if ext is None:
+        return ouder
+    for ex in ext.iter(f"{{{W15}}}commentEx"):
+        cid = para.get(_attr(ex, W15, "paraId").upper())
+        if cid is None:
+            continue
+        if _attr(ex, W15, "done") in ("1", "true"):
+            opmerkingen[cid].klaar = True
+        pcid = para.get(_attr(ex, W15, "paraIdParent").upper())
+        if pcid is not None and pcid != cid:
+            ouder[cid] = pcid
+    return ouder
+
+
+def _wortel(cid: str, ouder: dict[str, str]) -> str:
+    gezien = {cid}
+    while cid in ouder and ouder[cid] not in gezien:
+        cid = ouder[cid]
+        gezien.add(cid)
+    return cid
+
+
+def _loop_document(doc: DocxOnderdelen) -> tuple[dict[str, tuple[Sectie | None, int, int]], str, bool]:
+    """Walk the body once: comment id → (section, start, end), the body text, kit bookmarks seen."""
+    kopstijlen = _kopstijlen(doc.styles)
+    stukken: list[str] = []
+    lengte = 0
+    sectie: Sectie | None = None       # by kit bookmark
+    kop: Sectie | None = None          # by heading paragraph (fallback)
+    wacht: Sectie | None = None        # kit section whose heading text is still to come
+    door_kit = False
+    volgorde = 0
+    ankers: dict[str, list] = {}        # id -> [sectie_kit, sectie_kop, start, end]
+    in_alinea = 0
+
+    def nieuwe_kit_sectie(id_: str, tekst: str) -> None:
+        nonlocal sectie, wacht, door_kit, volgorde
+        door_kit = True
+        volgorde += 1
+        sectie = Sectie(id=id_, kop=_norm(tekst), volgorde=volgorde)
+        wacht = None if sectie.kop else sectie
+
+    body = doc.document.find(f"{{{W}}}body")
+    if body is None:
+        return {}, "", False
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for gebeurtenis, el in walker:
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if gebeurtenis == "end":
+            if tag == f"{{{W}}}p":
+                in_alinea -= 1
+            continue
+        if tag == f"{{{MC}}}Fallback" or tag == f"{{{W}}}del":
+            walker.skip_subtree()
+            continue
+        if tag == f"{{{W}}}p":
+            in_alinea += 1
+            if in_alinea > 1:
+                continue  # a paragraph inside a text box: its text flows with the outer one
+            if lengte:
+                stukken.append("\n")
+                lengte += 1
+            tekst = _tekst(el)
+            for bm in el.iter(f"{{{W}}}bookmarkStart"):
+                id_ = id_uit_bookmark(_attr(bm, W, "name"))
+                if id_:
+                    nieuwe_kit_sectie(id_, tekst)
+                    break
+            else:
+                if wacht is not None and tekst.strip():
+                    wacht.kop = _norm(tekst)
+                    wacht = None
+            if _is_kop(el, kopstijlen) and tekst.strip():
+                volgorde += 1
+                kop = Sectie(id=None, kop=_norm(tekst), volgorde=volgorde)
+        elif tag == f"{{{W}}}bookmarkStart" and in_alinea == 0:
+            id_ = id_uit_bookmark(_attr(el, W, "name"))
+            if id_:
+                nieuwe_kit_sectie(id_, "")
+        elif tag == f"{{{W}}}commentRangeStart":
+            cid = _attr(el, W, "id")
+            if cid and cid not in ankers:
+                ankers[cid] = [sectie, kop, lengte, None]
+        elif tag == f"{{{W}}}commentRangeEnd":
+            cid = _attr(el, W, "id")
+            if cid in ankers and ankers[cid][3] is None:
+                ankers[cid][3] = lengte
+        elif tag == f"{{{W}}}commentReference":
+            cid = _attr(el, W, "id")
+            if cid and cid not in ankers:
+                ankers[cid] = [sectie, kop, lengte, lengte]
+        elif tag == f"{{{W}}}t":
+            t = el.text or ""
+            stukken.append(t)
+            lengte += len(t)
+        elif tag in (f"{{{W}}}tab", f"{{{W}}}ptab", f"{{{W}}}br", f"{{{W}}}cr"):
+            stukken.append(" ")
+            lengte += 1
+        elif tag == f"{{{W}}}noBreakHyphen":
+            stukken.append("-")
+            lengte += 1
+    tekst = "".join(stukken)
+    uit: dict[str, tuple[Sectie | None, int, int]] = {}
+    for cid, (s_kit, s_kop, begin, eind) in ankers.items():
+        gekozen = s_kit if door_kit else s_kop
+        if eind is None:
+            eind = begin
+        uit[cid] = (gekozen, begin, eind)
+    return uit, tekst, door_kit
+
+
+def _citaat(tekst: str, begin: int, eind: int) -> str:
+    stuk = tekst[begin:eind]
+    stuk = "\n".join(_norm(regel) for regel in stuk.split("\n"))
+    stuk = re.sub(r"\n+", "\n", stuk).strip()
+    if len(stuk) > MAX_CITAAT:
+        stuk = stuk[: MAX_CITAAT - 1].rstrip() + "…"
+    return stuk
+
+
+def documentnaam(kenmerken: dict[str, str], pad: Path) -> str | None:
+    """Which of the five documents a file is: core ``category``, else file name, else title."""
+    categorie = kenmerken.get("category", "").strip().lower()
+    if categorie in DOCUMENTEN:
+        return categorie
+    stam = pad.stem.lower()
+    for naam in DOCUMENTEN:
+        if naam in stam:
+            return naam
+    if re.search(r"(^|[^a-z])rib([^a-z]|$)", stam):
+        return "raadsinformatiebrief"
+    titel = kenmerken.get("title", "").lower()
+    for naam in DOCUMENTEN:
+        if naam in titel:
+            return naam
+    return None
+
+
+def lees_opmerkingen(pad: Path) -> GelezenDocument:
+    """Read one reviewed .docx: its comments with replies, anchors and sections."""
+    doc = lees_docx(pad)
+    opmerkingen, para = _lees_commentaren(doc.comments, doc.pad)
+    ouder = _lees_draden(doc.comments_ext, para, opmerkingen)
+    ankers, tekst, door_kit = _loop_document(doc)
+    for cid, o in opmerkingen.items():
+        o.bestanden = [doc.pad]
+        anker = ankers.get(cid)
+        if anker is None and cid in ouder:
+            anker = ankers.get(_wortel(cid, ouder))
+        if anker is not None:
+            s, begin, eind = anker
+            o.sectie, o.positie, o.citaat = s, begin, _citaat(tekst, begin, eind)
+    hoofd: list[Opmerking] = []
+    for cid, o in opmerkingen.items():
+        w = _wortel(cid, ouder)
+        if w != cid and w in opmerkingen:
+            opmerkingen[w].antwoorden.append(o)
+        else:
+            hoofd.append(o)
+    for o in hoofd:
+        o.antwoorden.sort(key=lambda a: (a.datum, _int(a.cid)))
+    hoofd.sort(key=lambda o: (o.positie, o.datum, _int(o.cid)))
+    return GelezenDocument(
+        pad=doc.pad,
+        naam=documentnaam(doc.kenmerken, doc.pad),
+        kenmerken=doc.kenmerken,
+        opmerkingen=hoofd,
+        door_kit=door_kit,
+    )
+
+
+def _int(tekst: str) -> int:
+    return int(tekst) if tekst.isdigit() else 0
+
+
+# --------------------------------------------------------------------------- choice keys
+
+
+@lru_cache(maxsize=None)
+def keuzes_per_sectie(document: str, templates: Path = TEMPLATES) -> dict[str, tuple[str, ...]]:
+    """id → choice keys, from the heading directives in ``templates/<document>/**/*.j2``."""
+    patroon = re.compile(r"^\s*@(?:hoofdstuk|paragraaf|artikel|sectie|subsectie)\s+([a-z0-9-]+)\s*\|(.*)$")
+    uit: dict[str, tuple[str, ...]] = {}
+    mappen = [templates / m for m in SJABLOONMAPPEN.get(document, (document,))] + [templates / "_gedeeld"]
+    for map_ in mappen:
+        if not map_.is_dir():
+            continue
+        for bestand in sorted(map_.rglob("*.j2")):
+            try:
+                regels = bestand.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                continue
+            for regel in regels:
+                m = patroon.match(regel)
+                if not m:
+                    continue
+                keuzes: tuple[str, ...] = ()
+                for deel in m.group(2).split("|"):
+                    deel = deel.strip()
+                    if deel.startswith("keuzes:"):
+                        keuzes = tuple(k.strip() for k in deel[len("keuzes:"):].split(",") if k.strip())
+                uit.setdefault(m.group(1), keuzes)
+    return uit
+
+
+def keuze_label(sleutel: str) -> str:
+    """Dutch label of a choice key from the schema; the key itself when there is none."""
+    try:
+        from kit.schema import label
+    except ImportError:
+        return sleutel
+    try:
+        tekst = label(sleutel)
+    except Exception:  # an unknown key is not worth failing a reactienota for
+        return sleutel
+    return str(tekst) if tekst else sleutel
+
+
+# --------------------------------------------------------------------------- merging
+
+
+@dataclass
+class Rij:
+    nr: int
+    opmerking: Opmerking
+    sectie_id: str
+    kop: str
+    keuzes: tuple[str, ...]
+
+
+@dataclass
+class DocumentGroep:
+    sleutel: tuple[str, str]        # (gemeente, document)
+    naam: str | None
+    titel: str
+    gemeente: str
+    versies: list[str]
+    bestanden: list[Path]
+    indieners: list[str]
+    rijen: list[Rij] = field(default_factory=list)
+    door_kit: bool = True
+
+
+def voeg_samen(documenten: Iterable[GelezenDocument]) -> list[DocumentGroep]:
+    """Group copies of the same document; drop comments present in more than one copy."""
+    groepen: dict[tuple[str, str], DocumentGroep] = {}
+    gezien: dict[tuple[str, str], dict[tuple, Opmerking]] = {}
+    volgorde: list[tuple[str, str]] = []
+    for doc in documenten:
+        sleutel = (doc.gemeente, doc.naam or doc.titel or doc.pad.stem)
+        groep = groepen.get(sleutel)
+        if groep is None:
+            groep = DocumentGroep(sleutel, doc.naam, doc.titel, doc.gemeente, [], [], [])
+            groepen[sleutel] = groep
+            gezien[sleutel] = {}
+            volgorde.append(sleutel)
+        if doc.versie and doc.versie not in groep.versies:
+            groep.versies.append(doc.versie)
+        if not groep.titel and doc.titel:
+            groep.titel = doc.titel
+        groep.bestanden.append(doc.pad)
+        groep.door_kit = groep.door_kit and doc.door_kit
+        for o in doc.opmerkingen:
+            bestaand = gezien[sleutel].get(o.sleutel())
+            if bestaand is None:
+                gezien[sleutel][o.sleutel()] = o
+                continue
+            bestaand.bestanden.append(doc.pad)
+            bekend = {a.sleutel() for a in bestaand.antwoorden}
+            for a in o.antwoorden:
+                if a.sleutel() not in bekend:
+                    bestaand.antwoorden.append(a)
+                    bekend.add(a.sleutel())
+            bestaand.antwoorden.sort(key=lambda a: (a.datum, _int(a.cid)))
+    uit = []
+    for sleutel in volgorde:
+        groep = groepen[sleutel]
+        keuzes = keuzes_per_sectie(groep.naam) if groep.naam else {}
+        opmerkingen = sorted(gezien[sleutel].values(), key=lambda o: (o.positie, o.datum, o.auteur, _int(o.cid)))
+        for nr, o in enumerate(opmerkingen, start=1):
+            sid = o.sectie.id if o.sectie and o.sectie.id else ""
+            groep.rijen.append(Rij(nr, o, sid, o.sectie.kop if o.sectie else "", keuzes.get(sid, ())))
+        namen: list[str] = []
+        for o in opmerkingen:
+            for a in [o, *o.antwoorden]:
+                if a.auteur and a.auteur not in namen:
+                    namen.append(a.auteur)
+        groep.indieners = namen
+        uit.append(groep)
+    return uit
+
+
+# --------------------------------------------------------------------------- output
+
+
+@lru_cache(maxsize=1)
+def _teksten() -> dict:
+    """The reactienota's text (``templates/reactienota/reactienota.yaml``)."""
+    import yaml
+
+    return yaml.safe_load((TEMPLATES / "reactienota" / "reactienota.yaml").read_text(encoding="utf-8"))
+
+
+_FORMULE = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cel(waarde: str) -> str:
+    """Excel runs cells starting with = + - @ as formulas (CSV injection): prefix a quote."""
+    return "'" + waarde if waarde.startswith(_FORMULE) else waarde
+
+
+def maak_csv(groepen: list[DocumentGroep]) -> bytes:
+    """UTF-8 with BOM, ';' separated, CRLF: what Dutch Excel opens right on a double click."""
+    t = _teksten()
+    kolommen = t["csv_kolommen"]
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    w.writerow([kolommen[k] for k in kolommen])
+    for groep in groepen:
+        for rij in groep.rijen:
+            w.writerow([_csv_cel(v) for v in (rij_waarden(groep, rij, t)[k] for k in kolommen)])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def rij_waarden(groep: DocumentGroep, rij: Rij, t: dict) -> dict[str, str]:
+    o = rij.opmerking
+    antwoorden = "\n".join(f"{a.auteur} ({a.dag}): {a.tekst}" if a.dag else f"{a.auteur}: {a.tekst}" for a in o.antwoorden)
+    return {
+        "document": groep.naam or groep.titel or groep.sleutel[1],
+        "versie": ", ".join(groep.versies),
+        "nr": str(rij.nr),
+        "sectie_id": rij.sectie_id,
+        "sectie": rij.kop or t["geen_sectie"],
+        "keuzes": ", ".join(rij.keuzes),
+        "keuzes_labels": "; ".join(keuze_label(k) for k in rij.keuzes),
+        "citaat": o.citaat,
+        "opmerking": o.tekst,
+        "antwoorden": antwoorden,
+        "indiener": o.auteur,
+        "datum": o.dag,
+        "reactie": "",
+        "gevolg": "",
+        "bestanden": ", ".join(p.name for p in o.bestanden),
+    }
+
+
+# --------------------------------------------------------------------------- reactienota (.docx)
+#
+# Written with python-docx, not with the kit's markup writer: the table needs cells with
+# several paragraphs (an opmerking with its replies under it), free text that may hold any
+# character (the markup's ``| cel |`` rows have no escape for "|"), fixed column widths,
+# a repeated header row and a landscape page -- none of which the document markup has.
+# All text comes from ``templates/reactienota/reactienota.yaml``.
+
+KOLOMBREEDTES_CM = {"nr": 1.0, "sectie": 3.6, "citaat": 4.6, "opmerking": 6.2, "indiener": 2.4,
+                    "datum": 2.0, "reactie": 3.4, "gevolg": 2.5}
+VASTE_ZIPTIJD = (1980, 1, 1, 0, 0, 0)
+
+
+@lru_cache(maxsize=1)
+def _jinja():
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+
+def _tekst_uit(sleutel: str, **context: object) -> str:
+    bron = _teksten()[sleutel]
+    return _norm(_jinja().from_string(bron).render(**context))
+
+
+def datum_nl(iso: str) -> str:
+    """"2021-06-10" → "10-06-2021" (the date as written in a Dutch document)."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso[:10]) if iso else None
+    return f"{m.group(3)}-{m.group(2)}-{m.group(1)}" if m else ""
+
+
+def _groepcontext(groep: DocumentGroep) -> dict:
+    t = _teksten()
+    titel = groep.titel or t["documentnamen"].get(groep.naam or "", "") or groep.sleutel[1]
+    return {
+        "titel": titel,
+        "naam": groep.naam or "",
+        "versies": groep.versies,
+        "gemeente": groep.gemeente,
+        "aantal": len(groep.rijen),
+        "indieners": groep.indieners,
+        "bestanden": [p.name for p in groep.bestanden],
+    }
+
+
+def _nota_context(groepen: list[DocumentGroep]) -> dict:
+    documenten = [_groepcontext(g) for g in groepen]
+    indieners: list[str] = []
+    for g in groepen:
+        for naam in g.indieners:
+            if naam not in indieners:
+                indieners.append(naam)
+    gemeenten = sorted({g.gemeente for g in groepen if g.gemeente})
+    return {
+        "documenten": documenten,
+        "indieners": indieners,
+        "aantal": sum(len(g.rijen) for g in groepen),
+        "gemeente": gemeenten[0] if len(gemeenten) == 1 else "",
+    }
+
+
+def _laatste_datum(groepen: list[DocumentGroep]):
+    import datetime as dt
+
+    data = [a.dag for g in groepen for r in g.rijen for a in (r.opmerking, *r.opmerking.antwoorden) if a.dag]
+    if not data:
+        return dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    return dt.datetime.fromisoformat(max(data)).replace(tzinfo=dt.timezone.utc)
+
+
+def _zet_taal(document, taal: str = "nl-NL") -> None:
+    from docx.oxml.ns import qn
+    from docx.oxml import OxmlElement
+
+    rpr = document.styles.element.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
+    if rpr is None:
+        return
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), taal)
+    lang.set(qn("w:eastAsia"), taal)
+
+
+def _kopregel(rij) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    trpr = rij._tr.get_or_add_trPr()
+    kop = OxmlElement("w:tblHeader")
+    kop.set(qn("w:val"), "true")
+    trpr.append(kop)
+
+
+def _cel(cel, regels: list[tuple[str, dict]], breedte) -> None:
+    """Fill a cell with paragraphs; each (text, opmaak) with opmaak keys vet/cursief/klein/grijs."""
+    from docx.shared import Pt, RGBColor
+
+    cel.width = breedte
+    eerste = True
+    for tekst, opmaak in regels:
+        for deel in (tekst.split("\n") if tekst else [""]):
+            p = cel.paragraphs[0] if eerste else cel.add_paragraph()
+            eerste = False
+            p.paragraph_format.space_after = Pt(2)
+            run = p.add_run(deel)
+            run.font.size = Pt(8 if opmaak.get("klein") else 9)
+            run.bold = bool(opmaak.get("vet")) or None
+            run.italic = bool(opmaak.get("cursief")) or None
+            if opmaak.get("grijs"):
+                run.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+
+
+def _reproduceerbaar(data: bytes) -> bytes:
+    """Rewrite python-docx's zip with fixed entry times (same input ⇒ same bytes)."""
+    import zipfile
+
+    bron = zipfile.ZipFile(io.BytesIO(data))
+    uit = io.BytesIO()
+    with zipfile.ZipFile(uit, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for info in bron.infolist():
+            nieuw = zipfile.ZipInfo(info.filename, date_time=VASTE_ZIPTIJD)
+            nieuw.compress_type = zipfile.ZIP_DEFLATED
+            nieuw.external_attr = 0o644 << 16
+            z.writestr(nieuw, bron.read(info))
+    return uit.getvalue()
+
+
+def maak_reactienota(groepen: list[DocumentGroep]) -> bytes:
+    """The reactienota as .docx bytes: landscape A4, intro, one table per document."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.shared import Cm, Pt
+
+    t = _teksten()
+    ctx = _nota_context(groepen)
+    doc = Document()
+    _zet_taal(doc)
+    doc.styles["Normal"].font.size = Pt(10)
+    sectie = doc.sections[0]
+    sectie.orientation = WD_ORIENT.LANDSCAPE
+    sectie.page_width, sectie.page_height = Cm(29.7), Cm(21.0)
+    for kant in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(sectie, kant, Cm(2.0))
+
+    kp = doc.core_properties
+    kp.title = _tekst_uit("titel_document", **ctx)
+    kp.subject = _tekst_uit("titel", **ctx)
+    kp.author = ctx["gemeente"]
+    kp.category = "reactienota"
+    kp.language = "nl-NL"
+    kp.last_modified_by = ""
+    kp.revision = 1
+    kp.created = kp.modified = _laatste_datum(groepen)
+    kp.comments = ""
+
+    doc.add_heading(_tekst_uit("titel", **ctx), level=0)
+    doc.add_paragraph(_tekst_uit("ondertitel", **ctx))
+    doc.add_heading(_tekst_uit("inleiding_kop", **ctx), level=1)
+    doc.add_paragraph(_tekst_uit("inleiding", **ctx))
+    for d in ctx["documenten"]:
+        doc.add_paragraph(_tekst_uit("document_regel", d=d, **ctx), style="List Bullet")
+    doc.add_paragraph(_tekst_uit("indieners", **ctx))
+    doc.add_paragraph(_tekst_uit("werkwijze", **ctx))
+
+    kolommen = t["tabel_kolommen"]
+    breedtes = {k: Cm(KOLOMBREEDTES_CM[k]) for k in kolommen}
+    for groep, d in zip(groepen, ctx["documenten"]):
+        doc.add_heading(_tekst_uit("document_kop", d=d, **ctx), level=1)
+        tabel = doc.add_table(rows=1, cols=len(kolommen))
+        tabel.style = "Table Grid"
+        tabel.alignment = WD_TABLE_ALIGNMENT.CENTER
+        tabel.autofit = False
+        kop = tabel.rows[0]
+        _kopregel(kop)
+        for cel, k in zip(kop.cells, kolommen):
+            _cel(cel, [(kolommen[k], {"vet": True})], breedtes[k])
+        for rij in groep.rijen:
+            o = rij.opmerking
+            labels = [keuze_label(k) for k in rij.keuzes]
+            sectiecel = [(rij.kop or t["geen_sectie"], {})]
+            if labels:
+                sectiecel.append((_tekst_uit("keuzes_regel", labels=labels), {"klein": True, "grijs": True}))
+            opmerkingcel = [(o.tekst, {})]
+            if o.klaar:
+                opmerkingcel.append((t["afgehandeld"], {"klein": True, "grijs": True}))
+            for a in o.antwoorden:
+                regel = _tekst_uit("antwoord_regel", a={"auteur": a.auteur, "datum": datum_nl(a.dag), "tekst": a.tekst})
+                opmerkingcel.append((regel, {"cursief": True}))
+            inhoud = {
+                "nr": [(str(rij.nr), {})],
+                "sectie": sectiecel,
+                "citaat": [(o.citaat, {"cursief": True})],
+                "opmerking": opmerkingcel,
+                "indiener": [(o.auteur or t["onbekende_indiener"], {})],
+                "datum": [(datum_nl(o.dag), {})],
+                "reactie": [("", {})],
+                "gevolg": [("", {})],
+            }
+            cellen = tabel.add_row().cells
+            for cel, k in zip(cellen, kolommen):
+                _cel(cel, inhoud[k], breedtes[k])
+    buf = io.BytesIO()
+    doc.save(buf)
+    return _reproduceerbaar(buf.getvalue())
+
+
+def _schrijf_nieuw(doel: Path, data: bytes) -> None:
+    """Write atomically and never replace an existing file (link a temp file into place)."""
+    map_ = doel.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{doel.name}.", suffix=".tmp", dir=map_)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, doel)      # fails if doel exists: no race with the check
+        except FileExistsError:
+            raise
+        except OSError:             # filesystems without hard links
+            if doel.exists():
+                raise FileExistsError(str(doel)) from None
+            os.replace(tmp, doel)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def csv_pad(uitvoer: Path) -> Path:
+    return uitvoer.with_suffix(".csv")
+
+
+def comments_cli(paths: list[Path], uitvoer: Path, echo: Callable[..., None]) -> int:
+    """The ``kit comments`` command; returns the exit code. Messages go through ``echo``."""
+    uitvoer = Path(uitvoer)
+    if uitvoer.suffix.lower() != ".docx":
+        raise UsageError(bericht("comments.uitvoer_geen_docx", bestand=uitvoer))
+    if len(paths) > MAX_BESTANDEN:
+        raise UsageError(bericht("comments.te_veel_bestanden", aantal=len(paths), max=MAX_BESTANDEN, bestand=paths[MAX_BESTANDEN]))
+    documenten: list[GelezenDocument] = []
+    fouten: list[str] = []
+    gezien: set[Path] = set()
+    for pad in paths:
+        pad = Path(pad)
+        try:
+            echt = pad.resolve()
+        except OSError:
+            echt = pad
+        if echt in gezien:
+            echo(bericht("comments.dubbel_bestand", bestand=pad), err=True)
+            continue
+        gezien.add(echt)
+        if uitvoer.exists() and echt == uitvoer.resolve():
+            fouten.append(bericht("comments.invoer_is_uitvoer", bestand=pad))
+            continue
+        try:
+            documenten.append(lees_opmerkingen(pad))
+        except KitError as e:
+            fouten.append(str(e))
+    if fouten:
+        for f in fouten:
+            echo(f, err=True)
+        echo(bericht("comments.niets_geschreven", aantal=len(fouten)), err=True)
+        return 2
+    totaal = 0
+    for doc in documenten:
+        n = len(doc.opmerkingen)
+        totaal += n
+        if n == 0:
+            echo(bericht("comments.geen_opmerkingen", bestand=doc.pad), err=True)
+        elif not doc.door_kit:
+            echo(bericht("comments.niet_door_kit", bestand=doc.pad), err=True)
+        if n and doc.naam is None:
+            echo(bericht("comments.document_onbekend", bestand=doc.pad), err=True)
+    if totaal == 0:
+        echo(bericht("comments.nergens_opmerkingen"), err=True)
+        return 0
+    groepen = voeg_samen(documenten)
+    csvdoel = csv_pad(uitvoer)
+    bestaand = [p for p in (uitvoer, csvdoel) if p.exists()]
+    if bestaand:
+        raise WouldOverwrite(bericht("comments.bestaat_al", bestand=bestaand[0]), bestaand)
+    if not uitvoer.parent.is_dir():
+        raise InputError(bericht("comments.map_bestaat_niet", bestand=uitvoer.parent))
+    docx = maak_reactienota(groepen)
+    csvdata = maak_csv(groepen)
+    try:
+        _schrijf_nieuw(uitvoer, docx)
+        try:
+            _schrijf_nieuw(csvdoel, csvdata)
+        except BaseException:
+            uitvoer.unlink(missing_ok=True)
+            raise
+    except FileExistsError:
+        raise WouldOverwrite(bericht("comments.bestaat_al", bestand=uitvoer), [uitvoer]) from None
+    except OSError as e:
+        raise InputError(bericht("comments.schrijven_mislukt", bestand=uitvoer, reden=e.strerror or type(e).__name__)) from None
+    aantal = sum(len(g.rijen) for g in groepen)
+    echo(bericht("comments.geschreven", docx=uitvoer, csv=csvdoel, aantal=aantal, documenten=len(groepen)))
+    return 0
