@@ -464,6 +464,7 @@ REGELS: list[Regel] = [
     regel_verrekening_en_samenloop,
     regel_hoor_en_wederhoor,
 ]
+REGELS.append(__import__("kit.tijdpad", fromlist=["controleer"]).controleer)  # planning (kit/tijdpad.py)
 
 
 # --- validate -----------------------------------------------------------------------------
