@@ -113,7 +113,14 @@ class GelezenDocument:
 
     @property
     def gemeente(self) -> str:
-        return self.kenmerken.get("identifier", "") or self.kenmerken.get("creator", "")
+        """The gemeente's name as written (core ``creator`` of a kit document, ARCHITECTURE.md).
+
+        In a file the kit did not make, ``creator`` is a person: not used."""
+        return self.kenmerken.get("creator", "") if self.door_kit else ""
+
+    @property
+    def gemeente_id(self) -> str:
+        return (self.kenmerken.get("identifier", "") if self.door_kit else "") or self.gemeente
 
 
 def _norm(tekst: str) -> str:
@@ -469,7 +476,7 @@ def voeg_samen(documenten: Iterable[GelezenDocument]) -> list[DocumentGroep]:
     gezien: dict[tuple[str, str], dict[tuple, Opmerking]] = {}
     volgorde: list[tuple[str, str]] = []
     for doc in documenten:
-        sleutel = (doc.gemeente, doc.naam or doc.titel or doc.pad.stem)
+        sleutel = (doc.gemeente_id, doc.naam or doc.titel or doc.pad.stem)
         groep = groepen.get(sleutel)
         if groep is None:
             groep = DocumentGroep(sleutel, doc.naam, doc.titel, doc.gemeente, [], [], [])
@@ -574,8 +581,8 @@ def rij_waarden(groep: DocumentGroep, rij: Rij, t: dict) -> dict[str, str]:
 # a repeated header row and a landscape page -- none of which the document markup has.
 # All text comes from ``templates/reactienota/reactienota.yaml``.
 
-KOLOMBREEDTES_CM = {"nr": 1.0, "sectie": 3.6, "citaat": 4.6, "opmerking": 6.2, "indiener": 2.4,
-                    "datum": 2.0, "reactie": 3.4, "gevolg": 2.5}
+KOLOMBREEDTES_CM = {"nr": 0.9, "sectie": 3.4, "citaat": 4.4, "opmerking": 5.6, "indiener": 2.4,
+                    "datum": 2.2, "reactie": 4.2, "gevolg": 2.6}  # 25.7 cm: A4 landscape minus 2 x 2 cm
 VASTE_ZIPTIJD = (1980, 1, 1, 0, 0, 0)
 
 
@@ -742,6 +749,8 @@ def maak_reactienota(groepen: list[DocumentGroep]) -> bytes:
         tabel.style = "Table Grid"
         tabel.alignment = WD_TABLE_ALIGNMENT.CENTER
         tabel.autofit = False
+        for kolom, k in zip(tabel.columns, kolommen):
+            kolom.width = breedtes[k]
         kop = tabel.rows[0]
         _kopregel(kop)
         for cel, k in zip(kop.cells, kolommen):

@@ -86,6 +86,7 @@ def maak_kitdocument(pad: Path, *, bookmarks: bool = True, kenmerken: bool = Tru
         kp.category = "verordening"
         kp.version = "0.3"
         kp.identifier = "heuvelrode"
+        kp.author = "Heuvelrode"
         kp.content_status = "concept"
     d.save(pad)
     return pad
