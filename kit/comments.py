@@ -551,6 +551,12 @@ def maak_csv(groepen: list[DocumentGroep]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+def sectietekst(rij: Rij, t: dict) -> str:
+    if rij.kop:
+        return rij.kop
+    return t["geen_sectie"] if rij.opmerking.positie >= 0 else t["plaats_onbekend"]
+
+
 def rij_waarden(groep: DocumentGroep, rij: Rij, t: dict) -> dict[str, str]:
     o = rij.opmerking
     antwoorden = "\n".join(f"{a.auteur} ({a.dag}): {a.tekst}" if a.dag else f"{a.auteur}: {a.tekst}" for a in o.antwoorden)
@@ -559,7 +565,7 @@ def rij_waarden(groep: DocumentGroep, rij: Rij, t: dict) -> dict[str, str]:
         "versie": ", ".join(groep.versies),
         "nr": str(rij.nr),
         "sectie_id": rij.sectie_id,
-        "sectie": rij.kop or t["geen_sectie"],
+        "sectie": sectietekst(rij, t),
         "keuzes": ", ".join(rij.keuzes),
         "keuzes_labels": "; ".join(keuze_label(k) for k in rij.keuzes),
         "citaat": o.citaat,
@@ -758,7 +764,7 @@ def maak_reactienota(groepen: list[DocumentGroep]) -> bytes:
         for rij in groep.rijen:
             o = rij.opmerking
             labels = [keuze_label(k) for k in rij.keuzes]
-            sectiecel = [(rij.kop or t["geen_sectie"], {})]
+            sectiecel = [(sectietekst(rij, t), {})]
             if labels:
                 sectiecel.append((_tekst_uit("keuzes_regel", labels=labels), {"klein": True, "grijs": True}))
             opmerkingcel = [(o.tekst, {})]

@@ -409,3 +409,47 @@ def test_alle_berichten_bestaan():
 
     gebruikt = set(re.findall(r'bericht\("comments\.([a-z_]+)"', bron)) | set(re.findall(r'_fout\(\s*"([a-z_]+)"', bron))
     assert gebruikt <= set(sleutels), gebruikt - set(sleutels)
+
+
+def test_zelfde_bladwijzernaam_als_het_model():
+    from kit import model
+
+    for id_ in ("pip", "maatschappelijke-begeleiding", "onderwijsroute-28-plus"):
+        assert kc.bookmark_naam(id_) == model.bookmark_naam(id_)
+        assert kc.id_uit_bookmark(model.bookmark_naam(id_)) == id_
+
+
+def test_opmerking_op_titelpagina_en_op_kop(tmp_path):
+    bron = maak_kitdocument(tmp_path / "verordening.docx")
+    d = docx.Document(bron)
+    opmerking(d, d.paragraphs[1].runs, "Welke versie is dit?", "A", "2021-06-10T09:00:00")
+    kop = next(p for p in d.paragraphs if p.text.startswith("Artikel 2."))
+    opmerking(d, kop.runs, "Titel te kort.", "B", "2021-06-10T10:00:00")
+    d.save(bron)
+    gelezen = kc.lees_opmerkingen(bron)
+    titel, opkop = gelezen.opmerkingen
+    assert titel.sectie is None and titel.citaat == "Versie 0.3, concept"
+    assert opkop.sectie.id == "brede-intake" and opkop.citaat == "Artikel 2. Brede intake"
+    uit = tmp_path / "nota.docx"
+    assert _run("comments", bron, "-o", uit).returncode == 0
+    regels = lees_csv(uit.with_suffix(".csv"))
+    assert regels[0]["Artikel / paragraaf"] == "(vóór de eerste kop)"
+    assert regels[1]["Sectie-id"] == "brede-intake"
+
+
+def test_opmerking_over_twee_alineas_en_in_tabel(tmp_path):
+    bron = maak_kitdocument(tmp_path / "verordening.docx")
+    d = docx.Document(bron)
+    a = _alinea_van(d, "pip")
+    b = _alinea_van(d, "maatschappelijke-begeleiding")
+    opmerking(d, [a.runs[0], b.runs[-1]], "Over twee artikelen.", "A", "2021-06-10T09:00:00")
+    t = d.add_table(rows=1, cols=2)
+    t.cell(0, 0).paragraphs[0].add_run("cel een")
+    opmerking(d, t.cell(0, 0).paragraphs[0].runs, "In een tabel.", "A", "2021-06-10T09:30:00")
+    d.save(bron)
+    gelezen = kc.lees_opmerkingen(bron)
+    twee, tabel = gelezen.opmerkingen
+    assert twee.sectie.id == "pip"  # where the selection starts
+    assert twee.citaat.startswith("Het college stelt") and twee.citaat.endswith("maatschappelijke begeleiding.")
+    assert "Artikel 4. Maatschappelijke begeleiding" in twee.citaat
+    assert tabel.sectie.id == "maatschappelijke-begeleiding" and tabel.citaat == "cel een"
