@@ -37,6 +37,8 @@ GEMEENTE_SLEUTELS = ("gemeente", "versie", "verordening.citeertitel", "financien
 
 #: Key path of the date from which the law figures are taken.
 INWERKINGTREDING = "verordening.inwerkingtreding"
+#: Key path of the planning's phase lengths (the inwerkingtreding must leave room for them).
+PLANNING_FASEN = "planning.fasen_weken"
 
 BREEDTE = 92          # comment lines are wrapped at this width
 INSPRING = 2          # spaces per YAML level
@@ -181,6 +183,23 @@ def wettelijke_namen(node: dict) -> list[str]:
     return []
 
 
+def standaard_inwerkingtreding(vandaag: dt.date, planning_weken: int) -> str | None:
+    """The first 1 January on which a verordening prepared from ``vandaag`` can apply.
+
+    The schema has no default date: a new choice file starts today (``versie.datum``) and its
+    planning of ``planning_weken`` weeks must fit before the inwerkingtreding. Never before
+    the first date of the law table (the day the law itself applies).
+    """
+    jaar = vandaag.year + 1
+    while dt.date(jaar, 1, 1) - dt.timedelta(weeks=planning_weken) < vandaag:
+        jaar += 1
+    datum = dt.date(jaar, 1, 1)
+    eerste = _eerste_wetsdatum()
+    if eerste and dt.date.fromisoformat(eerste) > datum:
+        datum = dt.date.fromisoformat(eerste)
+    return datum.isoformat()
+
+
 def _eerste_wetsdatum() -> str | None:
     from kit.minima import wettabel
 
@@ -207,7 +226,9 @@ class _Opbouw:
         self.s = _Schema(schema, map_)
         self.naam = naam
         datum_node = self.s.knoop(INWERKINGTREDING) or {}
-        self.datum = datum_node.get("default") or _eerste_wetsdatum()
+        fasen = (self.s.knoop(PLANNING_FASEN) or {}).get("default") or []
+        self.datum = datum_node.get("default") or standaard_inwerkingtreding(
+            dt.date.today(), sum(w for w in fasen if isinstance(w, int)))
         self.wet = _wet(self.datum)
         self.jaar = str(self.datum)[:4] if self.datum else ""
 
@@ -217,7 +238,10 @@ class _Opbouw:
         """(present, value) for the key at ``pad``; absent optional keys become a comment."""
         sleutel = f"init.invullen.{pad}"
         if heeft_bericht(sleutel):
-            return True, bericht(sleutel, naam=self.naam, jaar=self.jaar, slug=slug(self.naam))
+            tekst = bericht(sleutel, naam=self.naam, jaar=self.jaar, slug=slug(self.naam))
+            if "array" in _typen(node):
+                return True, [r.strip() for r in tekst.splitlines() if r.strip()]
+            return True, tekst
         figuren = [self.wet[n] for n in wettelijke_namen(node) if n in self.wet]
         if figuren:
             waarde = figuren[0].waarde
