@@ -19,7 +19,8 @@ Which meeting: a decision falls on the **latest** meeting of its body within its
 (``begin ≤ datum ≤ eind``) – the latest gives the most time to prepare. For a raad decision
 the college proposal is the latest college meeting in ``[begin, raad)``, and the adviesraad
 meeting is the latest in ``[begin, raad)``, so it always precedes the raad meeting. Where no
-meeting fits, the date is ``None`` and :func:`controleer` warns.
+meeting fits, the date is ``None`` and :func:`controleer` warns – unless that body's list of
+meeting dates is empty (not planned yet: nothing to check).
 
 The date check against ``versie.datum``: only the plan's first phase is compared (all later
 phases begin later) and only while the version is a ``concept`` (for later versions the
@@ -235,7 +236,7 @@ def _besluit(nummer: int, begin: dt.date, eind: dt.date, lijsten: Mapping[str, S
              problemen: list[Probleem]) -> Besluit:
     document, orgaan = BESLUITEN[nummer]
     datum = _laatste(lijsten[orgaan], begin, eind)
-    if datum is None:
+    if datum is None and lijsten[orgaan]:
         problemen.append(Probleem(GEEN_VERGADERING, orgaan, fase=nummer))
     if orgaan == COLLEGE:
         advies = _laatste(lijsten[ADVIESRAAD], begin, datum - dt.timedelta(days=1)) if datum else None
@@ -250,9 +251,9 @@ def _besluit(nummer: int, begin: dt.date, eind: dt.date, lijsten: Mapping[str, S
         voor_raad = datum - dt.timedelta(days=1)
         college = _laatste(lijsten[COLLEGE], begin, voor_raad)
         advies = _laatste(lijsten[ADVIESRAAD], begin, voor_raad)
-        if college is None:
+        if college is None and lijsten[COLLEGE]:
             problemen.append(Probleem(GEEN_COLLEGEVOORSTEL, COLLEGE, fase=nummer, datum=datum))
-        if verplicht and advies is None:
+        if verplicht and advies is None and lijsten[ADVIESRAAD]:
             problemen.append(Probleem(GEEN_ADVIESRAAD, ADVIESRAAD, fase=nummer, datum=datum))
     return Besluit(document, orgaan, datum, college=college, adviesraad=advies, adviesraad_verplicht=verplicht)
 
