@@ -453,3 +453,74 @@ def test_opmerking_over_twee_alineas_en_in_tabel(tmp_path):
     assert twee.citaat.startswith("Het college stelt") and twee.citaat.endswith("maatschappelijke begeleiding.")
     assert "Artikel 4. Maatschappelijke begeleiding" in twee.citaat
     assert tabel.sectie.id == "maatschappelijke-begeleiding" and tabel.citaat == "cel een"
+
+
+# --------------------------------------------------------------------------- on a rendered document
+
+def _gerenderd(tmp_path: Path) -> Path:
+    import importlib.util
+
+    if importlib.util.find_spec("kit.render") is None:
+        pytest.skip("kit render bestaat nog niet")
+    r = _run("render", ROOT / "choices" / "voorbeeld.yaml", "-o", tmp_path / "build", "--only", "verordening", "--no-pdf")
+    assert r.returncode == 0, r.stderr
+    (pad,) = (tmp_path / "build").glob("*/verordening.docx")
+    return pad
+
+
+def _kop_van(d, id_: str):
+    naam = kc.bookmark_naam(id_)
+    for p in d.paragraphs:
+        if any(b.get(qn("w:name")) == naam for b in p._p.iter(qn("w:bookmarkStart"))):
+            return p
+    raise AssertionError(id_)
+
+
+def _eerste_tekst_na(d, kop):
+    alineas = d.paragraphs
+    i = next(i for i, p in enumerate(alineas) if p._p is kop._p)
+    return next(p for p in alineas[i + 1:] if p.runs and p.text.strip())
+
+
+def test_gerenderde_verordening_twee_reviewers(tmp_path):
+    bron = _gerenderd(tmp_path)
+    a, b = twee_reviewers(bron, tmp_path, alinea=lambda d, id_: _eerste_tekst_na(d, _kop_van(d, id_)))
+    uit = tmp_path / "reactienota.docx"
+    r = _run("comments", a, b, "-o", uit)
+    assert r.returncode == 0, r.stderr
+    assert "niet door de kit gemaakt" not in r.stderr
+    d = docx.Document(bron)
+    kop_pip = _kop_van(d, "pip").text
+    kop_mb = _kop_van(d, "maatschappelijke-begeleiding").text
+    assert kop_pip.startswith("Artikel ")
+    regels = lees_csv(uit.with_suffix(".csv"))
+    assert [r["Sectie-id"] for r in regels] == ["pip", "maatschappelijke-begeleiding"]
+    assert [r["Artikel / paragraaf"] for r in regels] == [kop_pip, kop_mb]
+    assert regels[0]["Document"] == "verordening"
+    assert regels[0]["Keuzes"] == "pip"
+    assert regels[1]["Keuzes"] == "maatschappelijke_begeleiding"
+    assert regels[0]["Geciteerde tekst"] == " ".join(_eerste_tekst_na(d, _kop_van(d, "pip")).text.split())
+    assert regels[0]["Antwoorden"].startswith("Jan de Boer (2021-06-11): Eens")
+    assert regels[0]["Versie"] == "0.3"
+    rijen = tabelrijen(uit)
+    assert len(rijen) == 2 and rijen[0][1].startswith(kop_pip)
+
+
+def test_beschadigde_bytes_geven_nooit_een_traceback(tmp_path):
+    """Flip bytes anywhere in a reviewed copy: either it still reads, or an InputError."""
+    import random
+
+    bron = maak_kitdocument(tmp_path / "verordening.docx")
+    a, _ = twee_reviewers(bron, tmp_path)
+    data = bytearray(a.read_bytes())
+    rnd = random.Random(6)
+    for i in range(60):
+        kapot = bytearray(data)
+        for _ in range(rnd.randint(1, 8)):
+            kapot[rnd.randrange(len(kapot))] = rnd.randrange(256)
+        pad = tmp_path / f"kapot{i}.docx"
+        pad.write_bytes(bytes(kapot))
+        try:
+            kc.lees_opmerkingen(pad)
+        except InputError as e:
+            assert pad.name in str(e)
