@@ -62,6 +62,7 @@ _SCALAR_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP})
 # Characters YAML does not allow in a stream (same set as PyYAML's reader).
 _NIET_TOEGESTAAN = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _KEYPATH_DEEL = re.compile(r"([^.\[\]]+)|\[(\d+)\]|(\.)")
+_ADRESSEERBAAR = re.compile(r"[^.\[\]]+")
 
 # The gist of libyaml's / PyYAML's syntax messages -> key of the Dutch explanation.
 # Matched as substrings of the problem text, first hit wins.
@@ -168,7 +169,11 @@ class Choices:
         return self._entry(keypath) is not None
 
     def keypaths(self) -> Iterator[str]:
-        """Every key path in the merged data, parents before children, in file order."""
+        """Every key path in the merged data, parents before children, in file order.
+
+        Keys a dotted path cannot name (empty, or containing ``.``, ``[`` or ``]``) are
+        skipped together with everything under them.
+        """
         yield from _paden(self._wortel[3], "")
 
     # -- internals ----------------------------------------------------------------------
@@ -221,6 +226,8 @@ def _paden(knoop: _Knoop, voorvoegsel: str) -> Iterator[str]:
     kinderen = knoop.kinderen
     if isinstance(kinderen, dict):
         for sleutel, entry in kinderen.items():
+            if not _ADRESSEERBAAR.fullmatch(sleutel):
+                continue  # "", "a.b", "x[1]": no dotted key path can name this key
             pad = f"{voorvoegsel}.{sleutel}" if voorvoegsel else sleutel
             yield pad
             yield from _paden(entry[3], pad)
