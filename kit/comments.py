@@ -83,6 +83,7 @@ class Opmerking:
     citaat: str = ""
     positie: int = -1       # character offset of the anchor in the document text
     klaar: bool = False     # marked "done" in Word
+    versie: str = ""        # versie of the document it was made in (core ``version``)
     antwoorden: list["Opmerking"] = field(default_factory=list)
     bestanden: list[Path] = field(default_factory=list)  # every copy it was found in
 
@@ -373,6 +374,7 @@ def lees_opmerkingen(pad: Path) -> GelezenDocument:
     ankers, tekst, door_kit = _loop_document(doc)
     for cid, o in opmerkingen.items():
         o.bestanden = [doc.pad]
+        o.versie = doc.kenmerken.get("version", "")
         anker = ankers.get(cid)
         if anker is None and cid in ouder:
             anker = ankers.get(_wortel(cid, ouder))
@@ -562,7 +564,7 @@ def rij_waarden(groep: DocumentGroep, rij: Rij, t: dict) -> dict[str, str]:
     antwoorden = "\n".join(f"{a.auteur} ({a.dag}): {a.tekst}" if a.dag else f"{a.auteur}: {a.tekst}" for a in o.antwoorden)
     return {
         "document": groep.naam or groep.titel or groep.sleutel[1],
-        "versie": ", ".join(groep.versies),
+        "versie": o.versie,
         "nr": str(rij.nr),
         "sectie_id": rij.sectie_id,
         "sectie": sectietekst(rij, t),
@@ -765,6 +767,8 @@ def maak_reactienota(groepen: list[DocumentGroep]) -> bytes:
             o = rij.opmerking
             labels = [keuze_label(k) for k in rij.keuzes]
             sectiecel = [(sectietekst(rij, t), {})]
+            if len(groep.versies) > 1 and o.versie:
+                sectiecel.append((_tekst_uit("versie_regel", versie=o.versie), {"klein": True, "grijs": True}))
             if labels:
                 sectiecel.append((_tekst_uit("keuzes_regel", labels=labels), {"klein": True, "grijs": True}))
             opmerkingcel = [(o.tekst, {})]

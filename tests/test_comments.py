@@ -524,3 +524,22 @@ def test_beschadigde_bytes_geven_nooit_een_traceback(tmp_path):
             kc.lees_opmerkingen(pad)
         except InputError as e:
             assert pad.name in str(e)
+
+
+def test_twee_versies_en_dubbel_opgegeven(tmp_path):
+    bron = maak_kitdocument(tmp_path / "verordening.docx")
+    a, _ = twee_reviewers(bron, tmp_path)
+    d = docx.Document(bron)
+    d.core_properties.version = "0.4"
+    opmerking(d, _alinea_van(d, "brede-intake").runs, "Nieuw in 0.4.", "C", "2021-07-01T09:00:00")
+    nieuw = tmp_path / "verordening 0.4.docx"
+    d.save(nieuw)
+    uit = tmp_path / "nota.docx"
+    r = _run("comments", a, nieuw, a, "-o", uit)
+    assert r.returncode == 0, r.stderr
+    assert "twee keer opgegeven" in r.stderr
+    regels = lees_csv(uit.with_suffix(".csv"))
+    assert [(x["Sectie-id"], x["Versie"]) for x in regels] == [("brede-intake", "0.4"), ("pip", "0.3")]
+    tekst = "\n".join(p.text for p in docx.Document(uit).paragraphs)
+    assert "versie 0.3, 0.4" in tekst
+    assert "In versie 0.4" in tabelrijen(uit)[0][1]
