@@ -1,0 +1,161 @@
+"""Choices + law table + computations → the dict every template sees (ARCHITECTURE.md, "Context").
+
+``build_context(choices, wet)`` returns the choices with the schema's defaults filled in (as
+top-level keys ``gemeente``, ``versie``, …), ``wet`` (name → Figuur in force at
+``verordening.inwerkingtreding``), ``meta`` and the finance/planning keys. ``meta_voor(ctx,
+document)`` adds the per-document fields (``document``, ``document_titel``).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+from typing import Any, Mapping
+
+from kit import __version__
+
+#: the top-level keys every template may use (the choices, defaults filled in)
+KEUZE_SLEUTELS = (
+    "gemeente", "versie", "verordening", "advies", "organisatie", "visie", "brede_intake", "pip",
+    "leerroutes", "map", "pvt", "maatschappelijke_begeleiding", "financieel_ontzorgen", "voortgang",
+    "tolk", "kwaliteit", "handhaving", "participatie", "financien", "planning",
+)
+#: what build_context adds
+AFGELEIDE_SLEUTELS = ("wet", "meta", "prognose", "begroting", "tijdpad", "grafieken")
+
+
+def slug(naam: str) -> str:
+    """``'s-Hertogenbosch`` → ``s-hertogenbosch``; ``Súdwest-Fryslân`` → ``sudwest-fryslan``."""
+    tekst = unicodedata.normalize("NFKD", str(naam)).encode("ascii", "ignore").decode("ascii")
+    tekst = re.sub(r"[^a-z0-9]+", "-", tekst.lower()).strip("-")
+    return tekst or "gemeente"
+
+
+def _schema_deel(keypath: str) -> dict | None:
+    try:
+        from kit.schema import deelschema
+    except ImportError:
+        return None
+    return deelschema(keypath)
+
+
+def _vul_standaarden(waarde: Any, keypath: str, wet: Mapping[str, Any]) -> Any:
+    """Fill in the schema's defaults (``default``, or the ``x-wettelijk`` figure's value)."""
+    sub = _schema_deel(keypath) if keypath else _schema_deel("")
+    if not isinstance(sub, dict) or not isinstance(waarde, dict):
+        return waarde
+    props = sub.get("properties") or {}
+    for naam in props:
+        pad = f"{keypath}.{naam}" if keypath else naam
+        if naam not in waarde:
+            deel = _schema_deel(pad) or {}
+            if "default" in deel:
+                waarde[naam] = copy.deepcopy(deel["default"])
+            elif deel.get("x-wettelijk") and deel["x-wettelijk"] in wet:
+                waarde[naam] = wet[deel["x-wettelijk"]].waarde
+            elif deel.get("type") == "object" or "properties" in deel:
+                waarde[naam] = {}
+            else:
+                continue
+        if isinstance(waarde[naam], dict):
+            _vul_standaarden(waarde[naam], pad, wet)
+    return waarde
+
+
+def _versie_nummer(choices: Any, data: Mapping[str, Any]) -> str:
+    nummer = (data.get("versie") or {}).get("nummer", "")
+    if isinstance(nummer, str):
+        return nummer
+    raw = choices.raw("versie.nummer") if hasattr(choices, "raw") else None
+    return raw if raw else str(nummer)
+
+
+def _status_label(status: str) -> str:
+    try:
+        from kit.schema import enum_label
+
+        label = enum_label("versie.status", status)
+        if label and label != status:
+            return label
+    except (ImportError, KeyError):
+        pass
+    from kit.templating import taal
+
+    return taal()["status"].get(status, status)
+
+
+def maak_meta(choices: Any, data: Mapping[str, Any]) -> dict[str, Any]:
+    gemeente = data.get("gemeente") or {}
+    versie = data.get("versie") or {}
+    advies = data.get("advies") or {}
+    status = str(versie.get("status", "concept"))
+    return {
+        "gemeente": gemeente.get("naam", ""),
+        "slug": slug(gemeente.get("naam", "")),
+        "document": "",
+        "document_titel": "",
+        "versie": _versie_nummer(choices, data),
+        "status": status,
+        "status_label": _status_label(status),
+        "datum": str(versie.get("datum", "")),
+        "kit_versie": __version__,
+        "ter_advisering": status == "ter_advisering",
+        "advies_termijn": str(advies.get("termijn") or ""),
+        "advies_wijze": advies.get("wijze") or "",
+        "adviesraad": advies.get("adviesraad") or "",
+        "auteur": versie.get("auteur") or "",
+    }
+
+
+def meta_voor(ctx: Mapping[str, Any], document: str) -> dict[str, Any]:
+    """``ctx["meta"]`` for one document (``document``, ``document_titel``)."""
+    from kit.templating import taal
+
+    meta = dict(ctx["meta"])
+    meta["document"] = document
+    meta["document_titel"] = taal()["documenten"].get(document, document)
+    return meta
+
+
+def build_context(choices: Any, wet: Mapping[str, Any]) -> dict[str, Any]:
+    """The template context for one choice file (ARCHITECTURE.md, "Context")."""
+    data = copy.deepcopy(choices.data)
+    _vul_standaarden(data, "", wet)
+    ctx: dict[str, Any] = {sleutel: data.get(sleutel, {}) for sleutel in KEUZE_SLEUTELS}
+    for sleutel, waarde in data.items():  # keys beyond the contract stay available
+        ctx.setdefault(sleutel, waarde)
+    ctx["wet"] = dict(wet)
+    ctx["meta"] = maak_meta(choices, data)
+    _financien_en_planning(ctx, data, wet)
+    return ctx
+
+
+# ==========================================================================================
+# FINANCIËN EN PLANNING — owned by the finance/planning engineer (kit/prognose.py,
+# begroting.py, tijdpad.py, grafieken.py). Adjust the calls here; keep the keys.
+# ==========================================================================================
+
+def _financien_en_planning(ctx: dict[str, Any], data: Mapping[str, Any], wet: Mapping[str, Any]) -> None:
+    from kit.prognose import bereken as prognose_bereken
+
+    prognose = prognose_bereken(data.get("financien"), ctx["meta"]["gemeente"])
+    ctx["prognose"] = prognose
+    try:
+        from kit.begroting import bereken as begroting_bereken
+    except ImportError:  # pragma: no cover - while the module is being written
+        ctx["begroting"] = None
+    else:
+        ctx["begroting"] = begroting_bereken(data.get("financien"), prognose, wet)
+    try:
+        from kit.tijdpad import bereken as tijdpad_bereken
+    except ImportError:  # pragma: no cover
+        ctx["tijdpad"] = None
+    else:
+        ctx["tijdpad"] = tijdpad_bereken(data)
+    try:
+        from kit.grafieken import Grafieken
+    except ImportError:  # pragma: no cover
+        ctx["grafieken"] = {}
+    else:  # lazy: matplotlib is imported only when a document shows a figure
+        ctx["grafieken"] = Grafieken(prognose, ctx["begroting"], ctx["tijdpad"])

@@ -1,0 +1,508 @@
+"""``Document`` + huisstijl → reproducible .docx bytes (ARCHITECTURE.md, "Writer and huisstijl").
+
+:class:`Huisstijl` prepares a huisstijl .docx once: it reads the zip, patches the Jinja tags
+of ``word/document.xml`` and the headers/footers with docxtpl's ``patch_xml`` (tags split
+over runs, ``{%p %}`` / ``{{p }}`` paragraphs), compiles them (sandboxed, XML-escaping) and maps
+style names to style ids. :meth:`Huisstijl.schrijf` then only generates the body OOXML from
+the :class:`~kit.model.Document`, renders the compiled parts and writes a zip with a fixed
+entry order and a fixed time (1980-01-01), so the same input gives the same bytes.
+
+The small ``*_xml`` functions are public so that the redline writer can reuse them (a run can
+be wrapped in ``<w:ins>`` / ``<w:del>``; :func:`run_xml` writes ``w:delText`` when asked).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+from xml.sax.saxutils import escape as _xml_escape
+
+from kit.berichten import bericht
+from kit.errors import InputError
+from kit.model import Blok, Document, Run, bookmark_naam
+
+ZIP_TIJD = (1980, 1, 1, 0, 0, 0)
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+REL_BEELD = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+REL_KOP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+REL_VOET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+REL_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+EMU_PER_TWIP = 635
+_ONGELDIG = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_GETAL = re.compile(r"^[−\-]?(€\s?)?[\d.]+(,\d+)?(\s?%)?$")
+
+
+# ------------------------------------------------------------------------------- small XML pieces
+
+def xml_tekst(tekst: str) -> str:
+    """Text for XML content/attributes: escaped, characters XML cannot hold removed."""
+    return _xml_escape(_ONGELDIG.sub("", tekst), {'"': "&quot;"})
+
+
+def run_xml(run: Run, *, verwijderd: bool = False, rpr: str = "") -> str:
+    """One ``<w:r>``. ``verwijderd``: ``w:delText`` (for a run inside ``<w:del>``)."""
+    eigenschappen = ("<w:b/><w:bCs/>" if run.vet else "") + rpr
+    rpr_xml = f"<w:rPr>{eigenschappen}</w:rPr>" if eigenschappen else ""
+    if run.regelbreuk:
+        return f"<w:r>{rpr_xml}<w:br/></w:r>"
+    tag = "w:delText" if verwijderd else "w:t"
+    return f'<w:r>{rpr_xml}<{tag} xml:space="preserve">{xml_tekst(run.tekst)}</{tag}></w:r>'
+
+
+def runs_xml(runs: list[Run], **kw: Any) -> str:
+    return "".join(run_xml(r, **kw) for r in runs)
+
+
+def tab_xml() -> str:
+    return "<w:r><w:tab/></w:r>"
+
+
+def ppr_xml(stijl_id: str | None = None, extra: str = "") -> str:
+    inhoud = (f'<w:pStyle w:val="{xml_tekst(stijl_id)}"/>' if stijl_id else "") + extra
+    return f"<w:pPr>{inhoud}</w:pPr>" if inhoud else ""
+
+
+def alinea_xml(inhoud: str, stijl_id: str | None = None, ppr_extra: str = "") -> str:
+    """A ``<w:p>`` around already generated run XML."""
+    return f"<w:p>{ppr_xml(stijl_id, ppr_extra)}{inhoud}</w:p>"
+
+
+def bookmark_xml(naam: str, nummer: int, inhoud: str) -> str:
+    return (
+        f'<w:bookmarkStart w:id="{nummer}" w:name="{xml_tekst(naam)}"/>'
+        f'{inhoud}<w:bookmarkEnd w:id="{nummer}"/>'
+    )
+
+
+def pagina_xml() -> str:
+    return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+
+
+def _png_maat(data: bytes) -> tuple[int, int, float]:
+    """(width px, height px, dpi) of a PNG."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("geen PNG")
+    breedte, hoogte = struct.unpack(">II", data[16:24])
+    dpi = 96.0
+    i = 8
+    while i + 8 <= len(data):
+        lengte, soort = struct.unpack(">I4s", data[i : i + 8])
+        if soort == b"pHYs":
+            px, _py, eenheid = struct.unpack(">IIB", data[i + 8 : i + 17])
+            if eenheid == 1 and px:
+                dpi = px * 0.0254
+            break
+        if soort == b"IDAT":
+            break
+        i += 12 + lengte
+    return breedte, hoogte, dpi
+
+
+def figuur_xml(rid: str, nummer: int, naam: str, beschrijving: str, png: bytes, max_breedte_emu: int) -> str:
+    """An inline picture (DrawingML) with alt text (accessibility)."""
+    b, h, dpi = _png_maat(png)
+    cx = int(b / dpi * 914400)
+    cy = int(h / dpi * 914400)
+    if cx > max_breedte_emu:
+        cy = int(cy * max_breedte_emu / cx)
+        cx = max_breedte_emu
+    alt = xml_tekst(beschrijving)
+    return (
+        "<w:r><w:drawing>"
+        '<wp:inline distT="0" distB="0" distL="0" distR="0" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:docPr id="{nummer}" name="{xml_tekst(naam)}" descr="{alt}"/>'
+        '<wp:cNvGraphicFramePr><a:graphicFrameLocks xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+        '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        f'<pic:nvPicPr><pic:cNvPr id="{nummer}" name="{xml_tekst(naam)}" descr="{alt}"/><pic:cNvPicPr/></pic:nvPicPr>'
+        f'<pic:blipFill><a:blip r:embed="{rid}" xmlns:r="{R_NS}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+        f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>'
+        "</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+    )
+
+
+# ------------------------------------------------------------------------------- the huisstijl
+
+@dataclass
+class _Deel:
+    naam: str
+    data: bytes
+
+
+def _lees_zip(pad: Path) -> list[_Deel]:
+    try:
+        with zipfile.ZipFile(pad) as z:
+            return [_Deel(i.filename, z.read(i.filename)) for i in z.infolist() if not i.is_dir()]
+    except (OSError, zipfile.BadZipFile, KeyError) as e:
+        raise InputError(bericht("render.huisstijl_ontbreekt", pad=pad)) from e
+
+
+def _rels(xml: str) -> list[dict[str, str]]:
+    uit = []
+    for m in re.finditer(r"<Relationship\b([^>]*)/?>", xml):
+        uit.append(dict(re.findall(r'(\w+)="([^"]*)"', m.group(1))))
+    return uit
+
+
+class Huisstijl:
+    """A prepared huisstijl .docx: parsed once, reused for every document and gemeente."""
+
+    def __init__(self, pad: Path | str):
+        self.pad = Path(pad)
+        if not self.pad.is_file():
+            raise InputError(bericht("render.huisstijl_ontbreekt", pad=self.pad))
+        self.delen = _lees_zip(self.pad)
+        namen = {d.naam: d for d in self.delen}
+        self.hoofd = self._hoofddeel(namen)
+        map_ = self.hoofd.rsplit("/", 1)[0] + "/" if "/" in self.hoofd else ""
+        self.rels_naam = f"{map_}_rels/{self.hoofd.rsplit('/', 1)[-1]}.rels"
+        rels_xml = namen[self.rels_naam].data.decode("utf-8") if self.rels_naam in namen else ""
+        self.rels = _rels(rels_xml)
+        self.rid_bestaand = {r.get("Id", "") for r in self.rels}
+        self.media_map = map_ + "media/"
+
+        from kit.templating import FILTERS  # the same filters as the document templates
+
+        self.env = _huisstijl_omgeving(FILTERS)
+        try:
+            self.sjablonen: dict[str, Any] = {}
+            doelen = [self.hoofd] + [
+                (map_ + r["Target"]).replace("//", "/") for r in self.rels if r.get("Type") in (REL_KOP, REL_VOET)
+            ]
+            for naam in doelen:
+                if naam not in namen:
+                    continue
+                xml = _patch(namen[naam].data.decode("utf-8"))
+                if naam == self.hoofd:
+                    if "{{ inhoud }}" not in xml and "{{inhoud}}" not in xml:
+                        raise InputError(bericht("render.huisstijl_inhoud", pad=self.pad))
+                self.sjablonen[naam] = self.env.from_string(xml)
+        except InputError:
+            raise
+        except Exception as e:  # jinja syntax errors, bad XML encodings
+            raise InputError(bericht("render.huisstijl_fout", pad=self.pad, fout=e)) from e
+
+        styles = namen.get(map_ + "styles.xml")
+        self.stijlen: dict[str, str] = {}
+        if styles is not None:
+            tekst = styles.data.decode("utf-8")
+            for m in re.finditer(r'<w:style\b[^>]*w:styleId="([^"]+)"[^>]*>.*?<w:name w:val="([^"]+)"', tekst, re.S):
+                self.stijlen.setdefault(m.group(2).lower(), m.group(1))
+            for sid in re.findall(r'w:styleId="([^"]+)"', tekst):
+                self.stijlen.setdefault(sid.lower(), sid)
+            self.styles_naam = styles.naam
+            self.styles_xml = _taal_nl(tekst).encode("utf-8")
+        else:
+            self.styles_naam, self.styles_xml = "", b""
+        hoofd_xml = namen[self.hoofd].data.decode("utf-8")
+        ids = [int(x) for x in re.findall(r'<w:bookmarkStart[^>]*w:id="(\d+)"', hoofd_xml)]
+        self.bookmark_start = max(ids, default=0) + 1
+        self.tekstbreedte = _tekstbreedte(hoofd_xml)
+        self.content_types = namen["[Content_Types].xml"].data.decode("utf-8")
+        self.heeft_core = any(d.naam == "docProps/core.xml" for d in self.delen)
+
+    @staticmethod
+    def _hoofddeel(namen: Mapping[str, _Deel]) -> str:
+        rels = namen.get("_rels/.rels")
+        if rels is not None:
+            for r in _rels(rels.data.decode("utf-8")):
+                if r.get("Type", "").endswith("/officeDocument"):
+                    return r["Target"].lstrip("/")
+        return "word/document.xml"
+
+    def stijl(self, *namen: str) -> str | None:
+        """The style id of the first existing style among ``namen`` (names or ids, any case)."""
+        for naam in namen:
+            sid = self.stijlen.get(naam.lower())
+            if sid:
+                return sid
+        return None
+
+    # -- per document
+    def schrijf(
+        self,
+        document: Document,
+        meta: Mapping[str, Any],
+        grafieken: Mapping[str, bytes] | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        """The .docx bytes of ``document`` with ``meta`` in title block, header and footer."""
+        from markupsafe import Markup
+
+        body = _Lichaam(self, document, grafieken or {})
+        inhoud = body.xml()
+        waarden = dict(context or {})
+        waarden["meta"] = meta
+        waarden["inhoud"] = Markup(inhoud)
+        vervangen: dict[str, bytes] = {}
+        for naam, sjabloon in self.sjablonen.items():
+            vervangen[naam] = sjabloon.render(waarden).encode("utf-8")
+        if self.styles_naam:
+            vervangen[self.styles_naam] = self.styles_xml
+        vervangen["docProps/core.xml"] = core_xml(meta).encode("utf-8")
+        nieuw: list[tuple[str, bytes]] = []
+        if body.media:
+            rels = self._rels_met_media(body.media)
+            vervangen[self.rels_naam] = rels
+            ct = self.content_types
+            if 'Extension="png"' not in ct:
+                ct = ct.replace("</Types>", '<Default Extension="png" ContentType="image/png"/></Types>')
+            vervangen["[Content_Types].xml"] = ct.encode("utf-8")
+            nieuw = [(self.media_map + naam, data) for _rid, naam, data in body.media]
+        if not self.heeft_core:
+            vervangen.update(self._core_toevoegen())
+            nieuw.append(("docProps/core.xml", vervangen["docProps/core.xml"]))
+        return _zip([(d.naam, vervangen.get(d.naam, d.data)) for d in self.delen] + nieuw)
+
+    def _rels_met_media(self, media: list[tuple[str, str, bytes]]) -> bytes:
+        xml = next(d.data for d in self.delen if d.naam == self.rels_naam).decode("utf-8")
+        extra = "".join(
+            f'<Relationship Id="{rid}" Type="{REL_BEELD}" Target="media/{naam}"/>' for rid, naam, _ in media
+        )
+        return xml.replace("</Relationships>", extra + "</Relationships>").encode("utf-8")
+
+    def _core_toevoegen(self) -> dict[str, bytes]:
+        ct = self.content_types.replace(
+            "</Types>",
+            '<Override PartName="/docProps/core.xml" '
+            'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>',
+        )
+        rels = next(d.data for d in self.delen if d.naam == "_rels/.rels").decode("utf-8")
+        rels = rels.replace(
+            "</Relationships>", f'<Relationship Id="rIdKitCore" Type="{REL_CORE}" Target="docProps/core.xml"/></Relationships>'
+        )
+        return {"[Content_Types].xml": ct.encode("utf-8"), "_rels/.rels": rels.encode("utf-8")}
+
+
+def _huisstijl_omgeving(filters: Mapping[str, Any]):
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        undefined=jinja2.StrictUndefined, autoescape=True, auto_reload=False, cache_size=0
+    )
+    env.filters.update(filters)
+    return env
+
+
+def _patch(xml: str) -> str:
+    """docxtpl's tag cleaning (split runs, ``{%p %}``, ``{{p }}``, smart quotes) — once per huisstijl."""
+    if "{" not in xml:
+        return xml
+    from docxtpl import DocxTemplate
+
+    return DocxTemplate.patch_xml(DocxTemplate.__new__(DocxTemplate), xml)
+
+
+def _taal_nl(styles: str) -> str:
+    """Make sure the document language is nl-NL (docDefaults run properties)."""
+    if 'w:lang w:val="nl-NL"' in styles:
+        return styles
+    m = re.search(r"<w:rPrDefault>\s*<w:rPr>(.*?)</w:rPr>", styles, re.S)
+    if m:
+        rpr = re.sub(r"<w:lang\b[^>]*/>", "", m.group(1)) + '<w:lang w:val="nl-NL" w:eastAsia="nl-NL" w:bidi="ar-SA"/>'
+        return styles[: m.start(1)] + rpr + styles[m.end(1) :]
+    return styles
+
+
+def _tekstbreedte(document_xml: str) -> int:
+    """Text width in twips from the last section's page size and margins (A4 - 2 × 2.5 cm)."""
+    sect = document_xml[document_xml.rfind("<w:sectPr") :]
+    w = re.search(r'<w:pgSz\b[^>]*w:w="(\d+)"', sect)
+    links = re.search(r'<w:pgMar\b[^>]*w:left="(\d+)"', sect)
+    rechts = re.search(r'<w:pgMar\b[^>]*w:right="(\d+)"', sect)
+    if w and links and rechts:
+        return max(2000, int(w.group(1)) - int(links.group(1)) - int(rechts.group(1)))
+    return 9072
+
+
+def core_xml(meta: Mapping[str, Any]) -> str:
+    """docProps/core.xml: title, subject, creator = gemeente, dates = versie.datum, nl-NL."""
+    from kit.templating import taal
+
+    velden = {k: meta.get(k, "") for k in ("document_titel", "gemeente", "versie", "status_label")}
+    eig = taal()["eigenschappen"]
+    datum = f"{meta.get('datum')}T00:00:00Z"
+    t = xml_tekst
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{t(eig['titel'].format(**velden))}</dc:title>"
+        f"<dc:subject>{t(eig['onderwerp'].format(**velden))}</dc:subject>"
+        f"<dc:creator>{t(str(velden['gemeente']))}</dc:creator>"
+        f"<cp:keywords>{t(eig['trefwoorden'].format(**velden))}</cp:keywords>"
+        f"<cp:lastModifiedBy>{t(str(velden['gemeente']))}</cp:lastModifiedBy>"
+        "<cp:revision>1</cp:revision>"
+        f"<cp:version>{t(str(velden['versie']))}</cp:version>"
+        f"<cp:contentStatus>{t(str(velden['status_label']))}</cp:contentStatus>"
+        "<dc:language>nl-NL</dc:language>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{datum}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{datum}</dcterms:modified>'
+        "</cp:coreProperties>"
+    )
+
+
+def _zip(entries: list[tuple[str, bytes]]) -> bytes:
+    """A zip with the given entry order, a fixed time and fixed attributes."""
+    uit = io.BytesIO()
+    with zipfile.ZipFile(uit, "w", zipfile.ZIP_DEFLATED) as z:
+        for naam, data in entries:
+            info = zipfile.ZipInfo(naam, ZIP_TIJD)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            z.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+    return uit.getvalue()
+
+
+# ------------------------------------------------------------------------------- the body
+
+class _Lichaam:
+    """Generates the body XML of one document (bookmark ids, media)."""
+
+    def __init__(self, stijl: Huisstijl, document: Document, grafieken: Mapping[str, bytes]):
+        self.h = stijl
+        self.doc = document
+        self.grafieken = grafieken
+        self.bookmark = stijl.bookmark_start
+        self.media: list[tuple[str, str, bytes]] = []  # (rId, file name, bytes)
+        self.s_kop = {n: stijl.stijl(f"heading {n}", f"Heading{n}") for n in (1, 2, 3)}
+        self.s_lid = stijl.stijl("Lid")
+        self.s_lijst = stijl.stijl("List Paragraph", "ListParagraph")
+        self.s_opsomming = stijl.stijl("Opsomming") or self.s_lijst
+        self.s_bijschrift = stijl.stijl("caption", "Caption")
+        self.s_tabel = stijl.stijl("Table Grid", "TableGrid")
+        self.s_tabeltekst = stijl.stijl("Tabeltekst")
+
+    def _bm(self, naam: str, inhoud: str) -> str:
+        nummer = self.bookmark
+        self.bookmark += 1
+        return bookmark_xml(naam, nummer, inhoud)
+
+    def xml(self) -> str:
+        return "".join(self.blok(b) for b in self.doc.blokken)
+
+    def blok(self, b: Blok) -> str:
+        if b.soort == "kop":
+            return self.kop(b)
+        if b.soort == "alinea":
+            return self.alinea(b)
+        if b.soort == "lijst":
+            return self.lijst(b)
+        if b.soort == "tabel":
+            return self.tabel(b)
+        if b.soort == "figuur":
+            return self.figuur(b)
+        if b.soort == "pagina":
+            return pagina_xml()
+        return ""
+
+    def kop(self, b: Blok) -> str:
+        sid = self.s_kop.get(b.niveau)
+        extra = "" if sid else f'<w:keepNext/><w:outlineLvl w:val="{b.niveau - 1}"/>'
+        run = run_xml(Run(b.kop_tekst, vet=not sid))
+        return alinea_xml(self._bm(bookmark_naam(b.id), run), sid, extra)
+
+    def _eigen_stijl(self, b: Blok) -> str | None:
+        return self.h.stijl(b.stijl) if b.stijl else None
+
+    def alinea(self, b: Blok) -> str:
+        if b.lid and b.label:
+            inhoud = run_xml(Run(b.label)) + tab_xml() + runs_xml(b.runs)
+            return alinea_xml(inhoud, self._eigen_stijl(b) or self.s_lid)
+        return alinea_xml(runs_xml(b.runs), self._eigen_stijl(b))
+
+    def lijst(self, b: Blok) -> str:
+        if b.label:
+            inhoud = run_xml(Run(b.label)) + tab_xml() + runs_xml(b.runs)
+            return alinea_xml(inhoud, self._eigen_stijl(b) or self.s_lijst)
+        inhoud = run_xml(Run("•")) + tab_xml() + runs_xml(b.runs)
+        return alinea_xml(inhoud, self._eigen_stijl(b) or self.s_opsomming)
+
+    def _bijschrift(self, b: Blok) -> str:
+        tekst = f"{b.label}. {b.titel}" if b.titel else b.label
+        return alinea_xml(self._bm(bookmark_naam(b.anker), run_xml(Run(tekst))), self.s_bijschrift,
+                          "" if self.s_bijschrift else "<w:keepNext/>")
+
+    def tabel(self, b: Blok) -> str:
+        kolommen = max((len(r) for r in b.rijen), default=1) or 1
+        breedte = self.h.tekstbreedte
+        kol = breedte // kolommen
+        delen = [self._bijschrift(b), "<w:tbl><w:tblPr>"]
+        if self.s_tabel:
+            delen.append(f'<w:tblStyle w:val="{self.s_tabel}"/>')
+        delen.append(f'<w:tblW w:w="{breedte}" w:type="dxa"/>')
+        if not self.s_tabel:
+            delen.append(
+                "<w:tblBorders>" + "".join(
+                    f'<w:{k} w:val="single" w:sz="4" w:space="0" w:color="808080"/>'
+                    for k in ("top", "left", "bottom", "right", "insideH", "insideV")
+                ) + "</w:tblBorders>"
+            )
+        delen.append('<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+                     'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>')
+        delen.append(f'<w:gridCol w:w="{kol}"/>' * kolommen)
+        delen.append("</w:tblGrid>")
+        for i, rij in enumerate(b.rijen):
+            kop = i == 0
+            delen.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if kop else "") + "</w:trPr>")
+            for c in range(kolommen):
+                cel = rij[c] if c < len(rij) else ""
+                runs: list[Run] = []
+                for j, stuk in enumerate(cel.split("\n")):
+                    if j:
+                        runs.append(Run("", regelbreuk=True))
+                    runs.append(Run(stuk, vet=kop))
+                rechts = "" if kop or not _GETAL.match(cel.strip()) else '<w:jc w:val="right"/>'
+                schaduw = '<w:shd w:val="clear" w:color="auto" w:fill="DCE3EC"/>' if kop else ""
+                delen.append(
+                    f'<w:tc><w:tcPr><w:tcW w:w="{kol}" w:type="dxa"/>{schaduw}</w:tcPr>'
+                    + alinea_xml(runs_xml(runs), self.s_tabeltekst, rechts + ("<w:keepNext/>" if kop else ""))
+                    + "</w:tc>"
+                )
+            delen.append("</w:tr>")
+        delen.append("</w:tbl>")
+        # an empty paragraph after a table keeps the next table or heading apart
+        delen.append(alinea_xml("", None, '<w:spacing w:before="0" w:after="0"/>'))
+        return "".join(delen)
+
+    def figuur(self, b: Blok) -> str:
+        png = self.grafieken.get(b.grafiek)
+        if png is None:
+            raise InputError(bericht("render.grafiek_ontbreekt", document=self.doc.naam, naam=b.grafiek))
+        n = len(self.media) + 1
+        rid = f"rIdKit{n}"
+        while rid in self.h.rid_bestaand:
+            rid += "x"
+        bestand = f"kit_{self.doc.naam}_{n}.png"
+        self.media.append((rid, bestand, png))
+        tekening = figuur_xml(rid, 5000 + n, bestand, f"{b.label}. {b.titel}", png,
+                              self.h.tekstbreedte * EMU_PER_TWIP)
+        return alinea_xml(tekening, None, '<w:keepNext/><w:jc w:val="center"/>') + self._bijschrift(b)
+
+
+_HUISSTIJLEN: dict[str, Huisstijl] = {}
+
+
+def huisstijl(pad: Path | str) -> Huisstijl:
+    """The prepared huisstijl for ``pad`` (once per process; keyed by path and mtime)."""
+    p = Path(pad).resolve()
+    try:
+        sleutel = f"{p}:{p.stat().st_mtime_ns}"
+    except OSError as e:
+        raise InputError(bericht("render.huisstijl_ontbreekt", pad=pad)) from e
+    if sleutel not in _HUISSTIJLEN:
+        _HUISSTIJLEN[sleutel] = Huisstijl(p)
+    return _HUISSTIJLEN[sleutel]

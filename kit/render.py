@@ -1,0 +1,260 @@
+"""``kit render``: one choice file → five documents (+ PDF) in ``DIR/<gemeente-slug>/``.
+
+Flow: load → validate (errors: exit 1, nothing written) → context → per document: template →
+markup → model → .docx bytes → overwrite check of *all* outputs → write atomically →
+PDF (one LibreOffice call) → manifest.json.
+
+:class:`Renderer` keeps the prepared templates and huisstijlen, so one process can render many
+gemeenten (``kit batch``) and compiles every template once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from kit.berichten import bericht
+from kit.errors import InputError, KitError, UsageError, ValidationFailed
+
+#: document names (DESIGN.md), in render order
+DOCUMENTEN = ("startnotitie", "beleidskader", "verordening", "beleidsregels", "raadsinformatiebrief")
+ROOT = Path(__file__).resolve().parent.parent
+STANDAARD_KEUZEBESTAND = Path("choices") / "voorbeeld.yaml"
+STANDAARD_HUISSTIJL = ROOT / "templates" / "huisstijl.docx"
+
+
+@dataclass
+class RenderResultaat:
+    bron: Path
+    map: Path
+    documenten: dict[str, Path] = field(default_factory=dict)   # name -> .docx
+    pdfs: dict[str, Path] = field(default_factory=dict)         # name -> .pdf
+    waarschuwingen: list = field(default_factory=list)          # Finding (niveau waarschuwing)
+    meldingen: list[str] = field(default_factory=list)          # Dutch notes for the user
+
+    @property
+    def bestanden(self) -> list[Path]:
+        return list(self.documenten.values()) + list(self.pdfs.values())
+
+
+def kies_documenten(alleen: str | Sequence[str] | None) -> list[str]:
+    """``--only`` → document names in render order; unknown names: UsageError (exit 2)."""
+    if alleen is None:
+        return list(DOCUMENTEN)
+    namen = [n.strip() for n in (alleen.split(",") if isinstance(alleen, str) else alleen)]
+    namen = [n[:-5] if n.endswith(".docx") else n for n in namen if n]
+    onbekend = [n for n in namen if n not in DOCUMENTEN]
+    if onbekend or not namen:
+        raise UsageError(bericht("render.onbekend_document", namen=", ".join(onbekend) or "-", toegestaan=", ".join(DOCUMENTEN)))
+    return [d for d in DOCUMENTEN if d in namen]
+
+
+def pdf_keuze(pdf: bool | None) -> bool:
+    """``--pdf`` without LibreOffice: UsageError (exit 2) before anything is written."""
+    from kit.pdf import soffice
+
+    if pdf is None:
+        return soffice() is not None
+    if pdf and soffice() is None:
+        raise UsageError(bericht("render.pdf_vereist"))
+    return pdf
+
+
+def _relatief_pad(choices: Any, waarde: str) -> Path:
+    p = Path(waarde)
+    return p if p.is_absolute() else Path(choices.path).parent / p
+
+
+class Renderer:
+    """Prepared templates and huisstijlen, reusable across gemeenten in one process."""
+
+    def __init__(self) -> None:
+        self._wettabel = None
+
+    # -- prepared resources (cached per process in the modules themselves)
+    def sjablonen(self, extra: Path | None):
+        from kit.templating import sjablonen
+
+        return sjablonen(extra)
+
+    def huisstijl(self, pad: Path):
+        from kit.docx_writer import huisstijl
+
+        return huisstijl(pad)
+
+    def wet(self, choices: Any) -> dict:
+        from kit.minima import wettabel
+
+        if self._wettabel is None:
+            self._wettabel = wettabel()
+        datum = (choices.data.get("verordening") or {}).get("inwerkingtreding")
+        return self._wettabel.op(datum) if datum else self._wettabel.nieuwste()
+
+    # -- steps
+    def laad(self, pad: Path):
+        from kit.loader import load_choices
+
+        return load_choices(pad)
+
+    def valideer(self, choices: Any) -> list:
+        from kit.validate import validate
+
+        bevindingen = validate(choices)
+        fouten = [f for f in bevindingen if f.is_fout]
+        if fouten:
+            raise ValidationFailed(bericht("render.validatie_fout", bestand=choices.path), bevindingen)
+        return bevindingen
+
+    def documenten(self, choices: Any, namen: Iterable[str]) -> tuple[dict[str, bytes], list[Path], dict]:
+        """name → .docx bytes, the input files read, and the context (no file is written)."""
+        from kit.context import build_context, meta_voor
+        from kit.model import parse
+        from kit.templating import DOCUMENTEN as SJABLOON
+
+        wet = self.wet(choices)
+        ctx = build_context(choices, wet)
+        gemeente = ctx.get("gemeente") or {}
+        extra = _relatief_pad(choices, gemeente["teksten"]) if gemeente.get("teksten") else None
+        sj = self.sjablonen(extra)
+        stijl_pad = _relatief_pad(choices, gemeente["huisstijl"]) if gemeente.get("huisstijl") else STANDAARD_HUISSTIJL
+        stijl = self.huisstijl(stijl_pad)
+        namen = list(namen)
+        uit: dict[str, bytes] = {}
+        for naam in namen:
+            meta = meta_voor(ctx, naam)
+            markup = sj.render(naam, dict(ctx, meta=meta))
+            document = parse(markup, naam, titel=meta["document_titel"], bron=SJABLOON[naam])
+            uit[naam] = stijl.schrijf(document, meta, ctx.get("grafieken") or {}, _huisstijl_context(ctx))
+        invoer = list(choices.files) + [stijl_pad] + sj.bestanden(namen) + [_wettabel_pad()]
+        return uit, invoer, ctx
+
+    def render(
+        self,
+        pad: Path | str,
+        uitvoer: Path | str = Path("build"),
+        alleen: str | Sequence[str] | None = None,
+        pdf: bool | None = None,
+        force: bool = False,
+    ) -> RenderResultaat:
+        from kit.context import slug
+        from kit.manifest import Manifest, schrijf_alles, verplaats_atomisch
+
+        namen = kies_documenten(alleen)
+        maak_pdf = pdf_keuze(pdf)
+        pad = Path(pad)
+        choices = self.laad(pad)
+        bevindingen = self.valideer(choices)
+        bestanden, invoer, ctx = self.documenten(choices, namen)
+
+        map_ = Path(uitvoer) / slug(ctx["meta"]["gemeente"])
+        resultaat = RenderResultaat(pad, map_, waarschuwingen=[f for f in bevindingen if not f.is_fout])
+        manifest = Manifest(map_)
+        docx = {f"{n}.docx": data for n, data in bestanden.items()}
+        te_schrijven = list(docx) + ([f"{n}.pdf" for n in namen] if maak_pdf else [])
+        manifest.controleer(te_schrijven, force=force)  # check all first: nothing written on refusal
+
+        for p in schrijf_alles(map_, docx, manifest):
+            resultaat.documenten[p.stem] = p
+        try:
+            if maak_pdf:
+                self._pdf(resultaat, manifest, verplaats_atomisch, verplicht=bool(pdf))
+            elif pdf is None:
+                resultaat.meldingen.append(bericht("render.geen_libreoffice"))
+        finally:
+            manifest.schrijf(invoer)
+        return resultaat
+
+    def _pdf(self, resultaat: RenderResultaat, manifest, verplaats, verplicht: bool) -> None:
+        from kit.pdf import PdfFout, naar_pdf, ruim_op
+
+        docx = list(resultaat.documenten.values())
+        try:
+            tijdelijk = naar_pdf(docx, resultaat.map)
+        except PdfFout as e:
+            if verplicht:
+                raise
+            resultaat.meldingen.append(str(e))
+            return
+        try:
+            for t in tijdelijk:
+                doel = resultaat.map / t.name
+                verplaats(t, doel)
+                manifest.registreer(doel.name, pad=doel)
+                resultaat.pdfs[doel.stem] = doel
+        finally:
+            ruim_op(tijdelijk)
+
+
+def _wettabel_pad() -> Path:
+    return Path(__file__).resolve().parent / "data" / "minima.yaml"
+
+
+def _huisstijl_context(ctx: dict) -> dict:
+    """What a huisstijl may use besides ``meta``: the gemeente, versie and advies blocks."""
+    return {k: ctx.get(k) for k in ("gemeente", "versie", "advies")}
+
+
+_RENDERER: Renderer | None = None
+
+
+def renderer() -> Renderer:
+    global _RENDERER
+    if _RENDERER is None:
+        _RENDERER = Renderer()
+    return _RENDERER
+
+
+def render(pad: Path | str, uitvoer: Path | str = Path("build"), alleen=None, pdf: bool | None = None, force: bool = False) -> RenderResultaat:
+    """Render one choice file (see :meth:`Renderer.render`)."""
+    return renderer().render(pad, uitvoer, alleen, pdf, force)
+
+
+def standaard_keuzebestand() -> Path:
+    if STANDAARD_KEUZEBESTAND.is_file():
+        return STANDAARD_KEUZEBESTAND
+    return ROOT / STANDAARD_KEUZEBESTAND
+
+
+def render_cli(
+    bestanden: list[Path],
+    uitvoer: Path = Path("build"),
+    alleen: str | None = None,
+    pdf: bool | None = None,
+    force: bool = False,
+    echo: Callable[..., Any] = print,
+) -> int:
+    """``kit render``: returns the exit code (0, 1 validation, 2 usage/input, 3 overwrite)."""
+    def fout(tekst: str) -> None:
+        try:
+            echo(tekst, err=True)
+        except TypeError:
+            echo(tekst)
+
+    try:  # usage errors first, for all files at once
+        kies_documenten(alleen)
+        pdf_keuze(pdf)
+    except KitError as e:
+        fout(str(e))
+        return e.exit_code
+    code = 0
+    for pad in bestanden or [standaard_keuzebestand()]:
+        try:
+            r = render(pad, uitvoer, alleen, pdf, force)
+        except ValidationFailed as e:
+            for f in e.findings:
+                fout(f.als_tekst())
+            fout(str(e))
+            code = max(code, e.exit_code)
+            continue
+        except KitError as e:
+            fout(str(e))
+            code = max(code, e.exit_code)
+            continue
+        for f in r.waarschuwingen:
+            fout(f.als_tekst())
+        namen = ", ".join(p.name for p in r.bestanden)
+        echo(bericht("render.geschreven", map=r.map, bestanden=namen))
+        for m in r.meldingen:
+            fout(m)
+    return code
