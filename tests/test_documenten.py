@@ -339,7 +339,7 @@ def test_huizen_acht_acht_vier(huizen):
 def test_huizen_leest_als_regiogemeente(huizen, voorbeeld):
     regio = laad(HUIZEN.parent / "regio.yaml")
     naam = regio["organisatie"]["regio"]["naam"]
-    assert f"samen met de gemeenten van {naam}" in huizen["startnotitie"].tekst
+    assert f"samen met de andere gemeenten van {naam}" in huizen["startnotitie"].tekst
     assert "lokaal voor en voert haar lokaal uit" in voorbeeld["startnotitie"].tekst
     assert "lokaal voor en voert haar lokaal uit" not in huizen["startnotitie"].tekst
 
@@ -361,7 +361,7 @@ def test_keuzes_veranderen_de_tekst(tmp_path):
 
     docs = render(variant(tmp_path, wijzig), tmp_path / "uit")
     sn, bk, br, rib = (docs[d].tekst for d in DOCS)
-    assert "samen met de gemeenten van Regio Testdal" in sn
+    assert "samen met de andere gemeenten van Regio Testdal (Dalstad)" in sn
     assert "Regio Testdal" in bk and "Regio Testdal" in rib
     assert "niet de onderwijsroute maar de B1-route of de Z-route" in br
     assert "per geval tot de onderwijsroute" not in br
