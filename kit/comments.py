@@ -667,6 +667,19 @@ def _zet_taal(document, taal: str = "nl-NL") -> None:
     lang.set(qn("w:eastAsia"), taal)
 
 
+def _voettekst_liggend(sectie, breedte) -> None:
+    """The huisstijl's header/footer tab stops are set for portrait: add a right stop at the
+    landscape text width so "pagina x van y" stays at the right margin."""
+    from docx.enum.text import WD_TAB_ALIGNMENT
+
+    for deel in (sectie.header, sectie.footer):
+        if deel.is_linked_to_previous and not deel.paragraphs:
+            continue
+        for p in deel.paragraphs:
+            if "\t" in p.text or p._p.xpath(".//w:tab"):
+                p.paragraph_format.tab_stops.add_tab_stop(breedte, WD_TAB_ALIGNMENT.RIGHT)
+
+
 def _kopregel(rij) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -711,6 +724,41 @@ def _reproduceerbaar(data: bytes) -> bytes:
     return uit.getvalue()
 
 
+HUISSTIJL = TEMPLATES / "huisstijl.docx"
+
+
+def _basisdocument(groepen: list[DocumentGroep], ctx: dict):
+    """The huisstijl (title block, header, footer, styles) rendered by the kit's writer with an
+    empty body, opened in python-docx for the tables. Without the writer or the huisstijl
+    (a bare checkout): python-docx's own template. Returns (document, has_title_block)."""
+    import docx
+
+    try:
+        from kit.docx_writer import Huisstijl
+        from kit.model import Document as Model
+    except ImportError:
+        return docx.Document(), False
+    if not HUISSTIJL.is_file():
+        return docx.Document(), False
+    versies: list[str] = []
+    for g in groepen:
+        versies += [v for v in g.versies if v not in versies]
+    meta = {
+        "gemeente": ctx["gemeente"],
+        "document_titel": _tekst_uit("titel", **ctx),
+        "versie": ", ".join(versies),
+        "status_label": _tekst_uit("status", **ctx),
+        "datum": _laatste_datum(groepen).date().isoformat(),
+        "auteur": "",
+        "ter_advisering": False,
+        "adviesraad": "",
+        "advies_termijn": "",
+        "advies_wijze": "",
+    }
+    data = Huisstijl(HUISSTIJL).schrijf(Model(naam="reactienota", titel=meta["document_titel"], blokken=[]), meta)
+    return docx.Document(io.BytesIO(data)), True
+
+
 def maak_reactienota(groepen: list[DocumentGroep]) -> bytes:
     """The reactienota as .docx bytes: landscape A4, intro, one table per document."""
     from docx import Document
@@ -720,7 +768,7 @@ def maak_reactienota(groepen: list[DocumentGroep]) -> bytes:
 
     t = _teksten()
     ctx = _nota_context(groepen)
-    doc = Document()
+    doc, titelblok = _basisdocument(groepen, ctx)
     _zet_taal(doc)
     doc.styles["Normal"].font.size = Pt(10)
     sectie = doc.sections[0]
@@ -728,6 +776,7 @@ def maak_reactienota(groepen: list[DocumentGroep]) -> bytes:
     sectie.page_width, sectie.page_height = Cm(29.7), Cm(21.0)
     for kant in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(sectie, kant, Cm(2.0))
+    _voettekst_liggend(sectie, Cm(29.7 - 4.0))
 
     kp = doc.core_properties
     kp.title = _tekst_uit("titel_document", **ctx)
@@ -740,7 +789,8 @@ def maak_reactienota(groepen: list[DocumentGroep]) -> bytes:
     kp.created = kp.modified = _laatste_datum(groepen)
     kp.comments = ""
 
-    doc.add_heading(_tekst_uit("titel", **ctx), level=0)
+    if not titelblok:
+        doc.add_heading(_tekst_uit("titel", **ctx), level=0)
     doc.add_paragraph(_tekst_uit("ondertitel", **ctx))
     doc.add_heading(_tekst_uit("inleiding_kop", **ctx), level=1)
     doc.add_paragraph(_tekst_uit("inleiding", **ctx))

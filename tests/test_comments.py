@@ -230,6 +230,11 @@ def test_cli_twee_reviewers_samengevoegd(tmp_path):
     assert "versie 0.3" in tekst and "Verordening inburgering Heuvelrode 2022" in tekst
     sectie = nota.sections[0]
     assert sectie.page_width > sectie.page_height  # landscape
+    # the kit's huisstijl: title block and header from the writer, gemeente from the documents
+    if (ROOT / "templates" / "huisstijl.docx").is_file():
+        assert nota.paragraphs[0].text == "Heuvelrode"
+        assert any(p.style.name == "Title" and p.text == "Reactienota" for p in nota.paragraphs)
+        assert "Heuvelrode" in "".join(p.text for p in sectie.header.paragraphs)
 
     kol = bericht  # noqa: F841  (messages are checked elsewhere)
     regels = lees_csv(uit.with_suffix(".csv"))
