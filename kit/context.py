@@ -11,7 +11,9 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
-from typing import Any, Mapping
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 from kit import __version__
 
@@ -158,4 +160,72 @@ def _financien_en_planning(ctx: dict[str, Any], data: Mapping[str, Any], wet: Ma
     except ImportError:  # pragma: no cover
         ctx["grafieken"] = {}
     else:  # lazy: matplotlib is imported only when a document shows a figure
-        ctx["grafieken"] = Grafieken(prognose, ctx["begroting"], ctx["tijdpad"])
+        ctx["grafieken"] = BewaardeGrafieken(
+            Grafieken(prognose, ctx["begroting"], ctx["tijdpad"]),
+            (prognose, ctx["begroting"], ctx["tijdpad"]),
+        )
+
+
+class BewaardeGrafieken(Mapping):
+    """A chart mapping with a content-addressed disk cache (PNG per input).
+
+    Charts are deterministic functions of their sources, so the PNG is stored under the
+    sha256 of (kit/grafieken.py, matplotlib version, repr of the sources, name). A render of
+    an unchanged gemeente then never imports matplotlib. No cache dir: just the mapping.
+    """
+
+    def __init__(self, grafieken: Mapping[str, bytes], bronnen: Any):
+        self._grafieken = grafieken
+        self._bronnen = bronnen
+        self._basis: str | None = None
+
+    def _sleutel(self, naam: str) -> str:
+        import hashlib
+
+        if self._basis is None:
+            h = hashlib.sha256()
+            try:
+                from importlib.metadata import version
+
+                h.update(version("matplotlib").encode())
+            except Exception:  # pragma: no cover - matplotlib metadata missing
+                pass
+            import kit.grafieken
+
+            h.update(Path(kit.grafieken.__file__).read_bytes())
+            h.update(repr(self._bronnen).encode("utf-8"))
+            self._basis = h.hexdigest()
+        return hashlib.sha256(f"{self._basis}:{naam}".encode()).hexdigest()
+
+    def __getitem__(self, naam: str) -> bytes:
+        import os
+
+        from kit.templating import cache_map
+
+        if naam not in self._grafieken:
+            raise KeyError(naam)
+        map_ = cache_map("grafieken")
+        if map_ is None:
+            return self._grafieken[naam]
+        bestand = map_ / f"{self._sleutel(naam)}.png"
+        try:
+            return bestand.read_bytes()
+        except OSError:
+            pass
+        data = self._grafieken[naam]
+        tijdelijk = bestand.with_name(f".{bestand.name}.{os.getpid()}.tmp")
+        try:
+            tijdelijk.write_bytes(data)
+            os.replace(tijdelijk, bestand)
+        except OSError:
+            tijdelijk.unlink(missing_ok=True)
+        return data
+
+    def __iter__(self):
+        return iter(self._grafieken)
+
+    def __len__(self) -> int:
+        return len(self._grafieken)
+
+    def __contains__(self, naam: object) -> bool:
+        return naam in self._grafieken

@@ -13,14 +13,12 @@ be wrapped in ``<w:ins>`` / ``<w:del>``; :func:`run_xml` writes ``w:delText`` wh
 
 from __future__ import annotations
 
-import io
 import re
 import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
-from xml.sax.saxutils import escape as _xml_escape
 
 from kit.berichten import bericht
 from kit.errors import InputError
@@ -34,7 +32,7 @@ REL_KOP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/h
 REL_VOET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 REL_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 EMU_PER_TWIP = 635
-_ONGELDIG = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_ONGELDIG = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _GETAL = re.compile(r"^[−\-]?(€\s?)?[\d.]+(,\d+)?(\s?%)?$")
 
 
@@ -42,7 +40,8 @@ _GETAL = re.compile(r"^[−\-]?(€\s?)?[\d.]+(,\d+)?(\s?%)?$")
 
 def xml_tekst(tekst: str) -> str:
     """Text for XML content/attributes: escaped, characters XML cannot hold removed."""
-    return _xml_escape(_ONGELDIG.sub("", tekst), {'"': "&quot;"})
+    tekst = _ONGELDIG.sub("", tekst)
+    return tekst.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def run_xml(run: Run, *, verwijderd: bool = False, rpr: str = "") -> str:
@@ -171,22 +170,16 @@ class Huisstijl:
         self.rid_bestaand = {r.get("Id", "") for r in self.rels}
         self.media_map = map_ + "media/"
 
-        from kit.templating import FILTERS  # the same filters as the document templates
-
-        self.env = _huisstijl_omgeving(FILTERS)
+        doelen = [self.hoofd] + [
+            (map_ + r["Target"]).replace("//", "/") for r in self.rels if r.get("Type") in (REL_KOP, REL_VOET)
+        ]
         try:
-            self.sjablonen: dict[str, Any] = {}
-            doelen = [self.hoofd] + [
-                (map_ + r["Target"]).replace("//", "/") for r in self.rels if r.get("Type") in (REL_KOP, REL_VOET)
-            ]
-            for naam in doelen:
-                if naam not in namen:
-                    continue
-                xml = _patch(namen[naam].data.decode("utf-8"))
-                if naam == self.hoofd:
-                    if "{{ inhoud }}" not in xml and "{{inhoud}}" not in xml:
-                        raise InputError(bericht("render.huisstijl_inhoud", pad=self.pad))
-                self.sjablonen[naam] = self.env.from_string(xml)
+            gepatcht = _gepatcht(self.pad, {n: namen[n].data for n in doelen if n in namen})
+            hoofd = gepatcht.get(self.hoofd, "")
+            if not re.search(r"\{\{\s*inhoud\s*\}\}", hoofd):
+                raise InputError(bericht("render.huisstijl_inhoud", pad=self.pad))
+            self.env = _huisstijl_omgeving(gepatcht)
+            self.sjablonen: dict[str, Any] = {n: self.env.get_template(n) for n in gepatcht}
         except InputError:
             raise
         except Exception as e:  # jinja syntax errors, bad XML encodings
@@ -210,6 +203,7 @@ class Huisstijl:
         self.tekstbreedte = _tekstbreedte(hoofd_xml)
         self.content_types = namen["[Content_Types].xml"].data.decode("utf-8")
         self.heeft_core = any(d.naam == "docProps/core.xml" for d in self.delen)
+        self._gecomprimeerd: dict[str, tuple[int, int, bytes]] = {}
 
     @staticmethod
     def _hoofddeel(namen: Mapping[str, _Deel]) -> str:
@@ -262,7 +256,13 @@ class Huisstijl:
         if not self.heeft_core:
             vervangen.update(self._core_toevoegen())
             nieuw.append(("docProps/core.xml", vervangen["docProps/core.xml"]))
-        return _zip([(d.naam, vervangen.get(d.naam, d.data)) for d in self.delen] + nieuw)
+        return _zip([(d.naam, vervangen[d.naam] if d.naam in vervangen else self._vast(d)) for d in self.delen] + nieuw)
+
+    def _vast(self, deel: _Deel) -> tuple[int, int, bytes]:
+        """An unchanged part, compressed once per process."""
+        if deel.naam not in self._gecomprimeerd:
+            self._gecomprimeerd[deel.naam] = comprimeer(deel.data)
+        return self._gecomprimeerd[deel.naam]
 
     def _rels_met_media(self, media: list[tuple[str, str, bytes]]) -> bytes:
         xml = next(d.data for d in self.delen if d.naam == self.rels_naam).decode("utf-8")
@@ -284,15 +284,51 @@ class Huisstijl:
         return {"[Content_Types].xml": ct.encode("utf-8"), "_rels/.rels": rels.encode("utf-8")}
 
 
-def _huisstijl_omgeving(filters: Mapping[str, Any]):
+def _huisstijl_omgeving(delen: Mapping[str, str]):
+    """Sandboxed, XML-escaping, strict; the same filters as the document templates."""
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
+    from kit.templating import FILTERS, _bytecode_cache
+
     env = SandboxedEnvironment(
-        undefined=jinja2.StrictUndefined, autoescape=True, auto_reload=False, cache_size=0
+        loader=jinja2.DictLoader(dict(delen)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        auto_reload=False,
+        bytecode_cache=_bytecode_cache(),
     )
-    env.filters.update(filters)
+    env.filters.update(FILTERS)
     return env
+
+
+def _gepatcht(pad: Path, delen: Mapping[str, bytes]) -> dict[str, str]:
+    """The parts after docxtpl's tag cleaning; cached on disk by the huisstijl's sha256."""
+    import hashlib
+    import json
+    import os
+
+    from kit.templating import cache_map
+
+    sleutel = hashlib.sha256(pad.read_bytes()).hexdigest()
+    map_ = cache_map("huisstijl")
+    bestand = map_ / f"{sleutel}.json" if map_ else None
+    if bestand is not None and bestand.is_file():
+        try:
+            data = json.loads(bestand.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and set(data) == set(delen):
+                return data
+        except (OSError, ValueError):
+            pass
+    uit = {naam: _patch(data.decode("utf-8")) for naam, data in delen.items()}
+    if bestand is not None:
+        tijdelijk = bestand.with_name(f".{bestand.name}.{os.getpid()}.tmp")
+        try:
+            tijdelijk.write_text(json.dumps(uit), encoding="utf-8")
+            os.replace(tijdelijk, bestand)
+        except OSError:
+            tijdelijk.unlink(missing_ok=True)
+    return uit
 
 
 def _patch(xml: str) -> str:
@@ -354,17 +390,45 @@ def core_xml(meta: Mapping[str, Any]) -> str:
     )
 
 
-def _zip(entries: list[tuple[str, bytes]]) -> bytes:
-    """A zip with the given entry order, a fixed time and fixed attributes."""
-    uit = io.BytesIO()
-    with zipfile.ZipFile(uit, "w", zipfile.ZIP_DEFLATED) as z:
-        for naam, data in entries:
-            info = zipfile.ZipInfo(naam, ZIP_TIJD)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            z.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return uit.getvalue()
+_DOS_DATUM = ((ZIP_TIJD[0] - 1980) << 9) | (ZIP_TIJD[1] << 5) | ZIP_TIJD[2]
+_DOS_TIJD = (ZIP_TIJD[3] << 11) | (ZIP_TIJD[4] << 5) | (ZIP_TIJD[5] // 2)
+
+
+def comprimeer(data: bytes) -> tuple[int, int, bytes]:
+    """(crc32, size, raw deflate bytes) of one zip entry (level 6: fixed, so fixed bytes)."""
+    import zlib
+
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return zlib.crc32(data) & 0xFFFFFFFF, len(data), c.compress(data) + c.flush()
+
+
+def _zip(entries: list[tuple[str, bytes | tuple[int, int, bytes]]]) -> bytes:
+    """A zip with the given entry order, a fixed time (1980-01-01) and fixed attributes.
+
+    An entry's data may be given pre-compressed (``comprimeer``): the huisstijl's unchanged
+    parts are compressed once per process, not once per document.
+    """
+    lokaal: list[bytes] = []
+    centraal: list[bytes] = []
+    positie = 0
+    for naam, data in entries:
+        crc, grootte, gecomprimeerd = data if isinstance(data, tuple) else comprimeer(data)
+        naam_b = naam.encode("utf-8")
+        vlag = 0x800 if not naam.isascii() else 0
+        kop = struct.pack(
+            "<IHHHHHIIIHH", 0x04034B50, 20, vlag, 8, _DOS_TIJD, _DOS_DATUM,
+            crc, len(gecomprimeerd), grootte, len(naam_b), 0,
+        ) + naam_b
+        lokaal.append(kop)
+        lokaal.append(gecomprimeerd)
+        centraal.append(struct.pack(
+            "<IHHHHHHIIIHHHHHII", 0x02014B50, (3 << 8) | 20, 20, vlag, 8, _DOS_TIJD, _DOS_DATUM,
+            crc, len(gecomprimeerd), grootte, len(naam_b), 0, 0, 0, 0, 0o644 << 16, positie,
+        ) + naam_b)
+        positie += len(kop) + len(gecomprimeerd)
+    cd = b"".join(centraal)
+    eind = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(cd), positie, 0)
+    return b"".join(lokaal) + cd + eind
 
 
 # ------------------------------------------------------------------------------- the body

@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -101,7 +103,7 @@ def _taal() -> dict:
     import yaml
 
     tekst = (resources.files("kit") / "data" / "taal.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(tekst)
+    data = yaml.load(tekst, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     data["ja_nee"] = {True: data["ja"], False: data["nee"]}
     return data
 
@@ -280,9 +282,50 @@ def _lader(bron: Path) -> jinja2.BaseLoader:
     raise InputError(bericht("render.teksten_geen_map", pad=bron))
 
 
+# ------------------------------------------------------------------------------- disk cache
+
+def cache_map(deel: str) -> Path | None:
+    """A folder for derived, content-addressed data (compiled templates, prepared huisstijl).
+
+    ``$KIT_CACHE_DIR`` (empty or ``0``: no cache), else ``$XDG_CACHE_HOME/inburgeringskit``
+    or ``~/.cache/inburgeringskit``. Entries are keyed by the content they derive from, so a
+    stale entry is never used; a cache that cannot be written is simply not used.
+    """
+    from kit import __version__
+
+    waarde = os.environ.get("KIT_CACHE_DIR")
+    if waarde is not None and waarde.strip() in ("", "0"):
+        return None
+    if waarde:
+        basis = Path(waarde)
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        basis = (Path(xdg) if xdg else Path.home() / ".cache") / "inburgeringskit"
+    map_ = basis / f"{__version__}-{_codeversie()}" / deel
+    try:
+        map_.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return map_ if os.access(map_, os.W_OK) else None
+
+
+@lru_cache(maxsize=1)
+def _codeversie() -> str:
+    """Changes whenever the code that compiles templates changes (invalidates the cache)."""
+    h = hashlib.sha256(jinja2.__version__.encode())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    map_ = cache_map("jinja")
+    return jinja2.FileSystemBytecodeCache(str(map_)) if map_ else None
+
+
 def maak_omgeving(mappen: list[Path], **opties: Any) -> jinja2.Environment:
     """A sandboxed, strict environment over ``mappen`` (first match wins) with the kit filters."""
     loader = jinja2.ChoiceLoader([_lader(Path(m)) for m in mappen])
+    opties.setdefault("bytecode_cache", _bytecode_cache())
     env = _Omgeving(
         loader=loader,
         undefined=jinja2.StrictUndefined,
