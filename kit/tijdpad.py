@@ -180,7 +180,10 @@ def _laatste(data: Sequence[dt.date], van: dt.date, tot_en_met: dt.date) -> dt.d
 
 def _planning(data: Mapping[str, Any]) -> dict[str, Any]:
     planning = dict(_standaarden())
-    for sleutel, waarde in (data.get("planning") or {}).items():
+    eigen = data.get("planning")
+    if eigen is not None and not isinstance(eigen, Mapping):
+        raise TypeError("planning: geen mapping")
+    for sleutel, waarde in (eigen or {}).items():
         if waarde is not None:
             planning[sleutel] = waarde
     return planning
@@ -188,16 +191,23 @@ def _planning(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def bereken(data: Mapping[str, Any]) -> Tijdpad:
     """The phases and decisions for the choice data (``Choices.data``)."""
-    inwerkingtreding = als_datum((data.get("verordening") or {})["inwerkingtreding"])
+    verordening = data.get("verordening")
+    if not isinstance(verordening, Mapping):
+        raise TypeError("verordening: geen mapping")
+    inwerkingtreding = als_datum(verordening["inwerkingtreding"])
     planning = _planning(data)
-    weken = [int(w) for w in planning["fasen_weken"]]
-    if len(weken) != AANTAL_FASEN or any(w < 0 for w in weken):
+    weken = planning["fasen_weken"]
+    if (not isinstance(weken, (list, tuple)) or len(weken) != AANTAL_FASEN
+            or any(isinstance(w, bool) or not isinstance(w, int) or not 0 <= w <= 520 for w in weken)):
         raise ValueError("planning.fasen_weken: zeven gehele getallen ≥ 0 verwacht")
 
     problemen: list[Probleem] = []
     lijsten: dict[str, tuple[dt.date, ...]] = {}
     for orgaan in ORGANEN:
-        ruw = [als_datum(d) for d in planning.get(orgaan) or ()]
+        lijst = planning.get(orgaan) or ()
+        if not isinstance(lijst, (list, tuple)):
+            raise TypeError(f"planning.{orgaan}: geen lijst")
+        ruw = [als_datum(d) for d in lijst]
         for i in range(1, len(ruw)):
             if ruw[i] <= ruw[i - 1]:
                 problemen.append(Probleem(NIET_OPLOPEND, orgaan, datum=ruw[i], vorige=ruw[i - 1], index=i))
@@ -222,10 +232,13 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
             besluit = _besluit(nummer, begin, eind, lijsten, problemen)
         fasen.append(Fase(nummer, weken[nummer - 1], begin, eind, besluit))
 
-    versie = data.get("versie") or {}
-    if versie.get("datum") and versie.get("status", "concept") == "concept":
-        versiedatum = als_datum(versie["datum"])
-        if fasen[0].begin < versiedatum:
+    versie = data.get("versie")
+    if isinstance(versie, Mapping) and versie.get("datum") and versie.get("status", "concept") == "concept":
+        try:
+            versiedatum = als_datum(versie["datum"])
+        except (TypeError, ValueError):
+            versiedatum = None                      # the schema reports a bad date
+        if versiedatum is not None and fasen[0].begin < versiedatum:
             problemen.append(Probleem(VOOR_VERSIEDATUM, "fasen_weken", fase=1, datum=versiedatum))
 
     return Tijdpad(inwerkingtreding, tuple(fasen), lijsten[RAAD], lijsten[COLLEGE], lijsten[ADVIESRAAD],
@@ -278,14 +291,15 @@ def controleer(choices: Any, wet: Any = None) -> list[Finding]:
     """Warnings for a planning that does not fit (a rule of ``kit.validate.REGELS``).
 
     Nothing is reported when the planning cannot be computed at all (a missing or malformed
-    inwerkingtreding or fasen_weken is the schema's finding, not this rule's).
+    inwerkingtreding, fasen_weken or meeting date is the schema's finding, not this rule's);
+    any value at any key is tolerated.
     """
     data = choices.data
     if not isinstance(data.get("planning"), Mapping):
         return []
     try:
         tijdpad = bereken(data)
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         return []
 
     bevindingen: list[Finding] = []

@@ -165,3 +165,26 @@ def test_zonder_planning_geen_waarschuwing():
 
 def test_datum_tekst():
     assert tijdpad.datum_tekst(D(2021, 7, 8)) == "8 juli 2021"
+
+
+@pytest.mark.parametrize("wijziging", [
+    ("versie", 1), ("planning", "x"), ("planning", {"fasen_weken": [1, 2]}), ("planning", {"raad": 5}),
+    ("planning", {"raad": ["geen datum"]}), ("planning", {"fasen_weken": [True] * 7}),
+    ("verordening", {"inwerkingtreding": "0001-01-02"}), ("verordening", None),
+])
+def test_onzin_geeft_geen_crash(voorbeeld, wijziging):
+    import copy
+
+    class Keuzes:
+        path = VOORBEELD
+
+        def __init__(self, data):
+            self.data = data
+
+        def mark(self, _):
+            return None
+
+    data = copy.deepcopy(voorbeeld.data)
+    sleutel, waarde = wijziging
+    data[sleutel] = waarde
+    assert isinstance(tijdpad.controleer(Keuzes(data)), list)
