@@ -65,7 +65,7 @@ def artikelen(pad: Path) -> dict[str, int]:
     """Article title -> number, from the headings "Artikel N. Titel" of the regeling (not the toelichting)."""
     uit: dict[str, int] = {}
     for a in alineas(pad):
-        if a.strip() in ("Toelichting",):
+        if a.strip() == "Algemene toelichting":
             break
         m = re.match(r"\s*Artikel (\d+)\.?\s+(.+)$", a)
         if m and len(a) < 120:
@@ -76,12 +76,12 @@ def artikelen(pad: Path) -> dict[str, int]:
 def regeling(pad: Path) -> str:
     """The text before the toelichting: aanhef, articles, ondertekening."""
     delen = alineas(pad)
-    return "\n".join(delen[: delen.index("Toelichting")])
+    return "\n".join(delen[: delen.index("Algemene toelichting")])
 
 
 def toelichting(pad: Path) -> str:
     t = tekst(pad)
-    i = t.find("\nToelichting")
+    i = t.find("\nAlgemene toelichting")
     assert i > 0, "geen toelichting gevonden"
     return t[i:]
 
