@@ -86,12 +86,11 @@ def _parser() -> etree.XMLParser:
 
 
 def _heeft_dtd(data: bytes) -> bool:
-    kop = data[:4096]
-    for tekst in (b"<!DOCTYPE", b"<!ENTITY"):
-        if tekst in kop or tekst in data:
-            return True
-        if tekst.decode().encode("utf-16-le") in data or tekst.decode().encode("utf-16-be") in data:
-            return True
+    """A DOCTYPE or ENTITY declaration anywhere (UTF-8 or UTF-16): Word never writes one."""
+    for tekst in ("<!DOCTYPE", "<!ENTITY"):
+        for codering in ("utf-8", "utf-16-le", "utf-16-be"):
+            if tekst.encode(codering) in data:
+                return True
     return False
 
 

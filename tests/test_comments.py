@@ -548,3 +548,22 @@ def test_twee_versies_en_dubbel_opgegeven(tmp_path):
     tekst = "\n".join(p.text for p in docx.Document(uit).paragraphs)
     assert "versie 0.3, 0.4" in tekst
     assert "In versie 0.4" in tabelrijen(uit)[0][1]
+
+
+def test_vrije_tekst_blijft_letterlijk(tmp_path):
+    bron = maak_kitdocument(tmp_path / "verordening.docx")
+    d = docx.Document(bron)
+    runs = _alinea_van(d, "pip").runs
+    lastig = "{{ 7*7 }} {% raise %} <b>&amp; 'x'; \"y\" 🙂 a|b\\n"
+    ouder = opmerking(d, runs, lastig, "Ö. Şahin", "2021-06-10T09:00:00")
+    kind = opmerking(d, runs, "antwoord {{ meta }}", "Ö. Şahin", "2021-06-10T10:00:00")
+    draden(d, [(kind, ouder)])
+    d.save(bron)
+    uit = tmp_path / "nota.docx"
+    r = _run("comments", bron, "-o", uit)
+    assert r.returncode == 0, r.stderr
+    regels = lees_csv(uit.with_suffix(".csv"))
+    assert regels[0]["Opmerking"] == lastig
+    assert regels[0]["Antwoorden"] == "Ö. Şahin (2021-06-10): antwoord {{ meta }}"
+    cel = tabelrijen(uit)[0][3]
+    assert cel.startswith(lastig) and "antwoord {{ meta }}" in cel
