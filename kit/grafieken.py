@@ -175,7 +175,7 @@ def _begroting(begroting) -> Any:
     ax.set_title(titel, loc="left")
     ax.legend(loc="lower right")
     links = (_tekstbreedte(_t(f"voorziening_{p.voorziening}") for p in posten) + 0.25) / BREEDTE
-    fig.subplots_adjust(left=links, right=0.97, top=0.9, bottom=0.15)
+    fig.subplots_adjust(left=links, right=0.93, top=0.9, bottom=0.15)   # room for the last € tick label
     return fig
 
 
