@@ -179,7 +179,6 @@ class _Parser:
         self.open: _Open | None = None
         self.tabel: Blok | None = None
         self.stijl = ""
-        self.lid_wacht = False
         self.sectie = ""
         self.n_in_sectie = 0
         self.h = self.p = self.a = self.t = self.f = 0
@@ -240,6 +239,7 @@ class _Parser:
     def sluit_tabel(self) -> None:
         if self.tabel is not None:
             if not self.tabel.rijen:
+                self.regelnr, self.regeltekst = self.tabel.regel, self.markup.split("\n")[self.tabel.regel - 1]
                 raise self.fout(bericht("render.markup_tabel_leeg", id=self.tabel.anker))
             self.tabel = None
 
@@ -362,8 +362,6 @@ class _Parser:
                 continue
             if s == "-" or s.startswith("- "):
                 self.sluit()
-                if self.lid_wacht:
-                    self.lid_wacht = False
                 self.begin("lijst", s[2:])
                 continue
             if self.open is not None and (self.open.soort == "alinea" or ruw[:1].isspace()):

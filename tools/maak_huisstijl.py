@@ -190,7 +190,11 @@ def maak(uitvoer: Path = UITVOER) -> bytes:
     _alinea(doc.styles["Tabeltekst"], 1, 1, 1.0)
     for naam in ("Header", "Footer"):
         _font(_stijl(doc, naam), 8.5, kleur=RGBColor(0x40, 0x40, 0x40))
-    doc.styles["Footer"].paragraph_format.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT)
+    for naam in ("Header", "Footer"):
+        tabs = doc.styles[naam].paragraph_format.tab_stops
+        for tab in list(tabs):
+            tabs._pPr.tabs.remove(tab._tab)
+        tabs.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT)
     tabel = doc.styles["Table Grid"]
     tabel.font.name = LETTER
     tabel.font.size = Pt(9.5)
