@@ -233,7 +233,7 @@ def test_onbekende_sleutel_met_voorstel_en_regel(tmp_path):
     fs = validate(load_choices(pad))
     (f,) = fs
     assert f.sleutel == "map.uren_praktjk" and f.regel == regel and f.bestand == pad
-    assert "Bedoelt u 'uren_praktijk'?" in f.bericht
+    assert "bedoelt u 'uren_praktijk'?" in f.bericht
 
 
 def test_onbekende_sleutel_zonder_voorstel_noemt_toegestane(tmp_path):
@@ -366,7 +366,7 @@ def test_cli_onbekende_sleutel_voorstel(tmp_path):
     pad, regel = vervang_regel(tmp_path, "termijn_weken: 10", "termijn_weeken: 10")
     r = kit("validate", str(pad))
     assert r.returncode == 1
-    assert f"{pad}:{regel}: fout: pip.termijn_weeken: Onbekende sleutel 'termijn_weeken'. Bedoelt u 'termijn_weken'?" in r.stdout
+    assert f"{pad}:{regel}: fout: pip.termijn_weeken: onbekende sleutel 'termijn_weeken'; bedoelt u 'termijn_weken'?" in r.stdout
 
 
 def test_cli_json(tmp_path):
@@ -535,3 +535,16 @@ def test_schema_standaarden_zijn_geldig():
             continue
         v = Draft202012Validator(sub, registry=kschema.registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
         assert list(v.iter_errors(waarde)) == [], (pad, waarde)
+
+
+def test_elke_berichtsleutel_bestaat():
+    from kit.berichten import heeft_bericht
+
+    for module, groep in (("validate.py", "validate"), ("minima.py", "minima")):
+        bron = (ROOT / "kit" / module).read_text(encoding="utf-8")
+        for sleutel in set(re.findall(rf"\"({groep}\.[a-z_0-9]+)\"", bron)) - {"minima.yaml"}:
+            assert heeft_bericht(sleutel), sleutel
+    for soort in ("integer", "number", "string", "boolean", "array", "object", "null"):
+        assert heeft_bericht(f"validate.soort_{soort}") and heeft_bericht(f"validate.gevonden_{soort}")
+    for soort in ("minimum", "maximum", "vast", "norm"):
+        assert heeft_bericht(f"minima.soort_{soort}")
