@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -25,12 +24,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from kit import comments as kc
-from kit.berichten import bericht
 from kit.docx_lezen import RT_COMMENTS_EXT, W14, W15, Grenzen, lees_docx
 from kit.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "comments"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -236,7 +233,6 @@ def test_cli_twee_reviewers_samengevoegd(tmp_path):
         assert any(p.style.name == "Title" and p.text == "Reactienota" for p in nota.paragraphs)
         assert "Heuvelrode" in "".join(p.text for p in sectie.header.paragraphs)
 
-    kol = bericht  # noqa: F841  (messages are checked elsewhere)
     regels = lees_csv(uit.with_suffix(".csv"))
     assert len(regels) == 2
     assert regels[0]["Sectie-id"] == "pip"
