@@ -545,7 +545,7 @@ class _Bouwer:
                 return self.constructor.construct_yaml_float(node)
             if tag == _TIMESTAMP:
                 return self.constructor.construct_yaml_timestamp(node).isoformat()
-        except (ValueError, KeyError, TypeError, AttributeError, OverflowError, yaml.YAMLError):
+        except (ValueError, LookupError, TypeError, AttributeError, ArithmeticError, yaml.YAMLError):
             pass
         raise self.fout("waarde_ongeldig", regel, tekst=tekst, soort=_soort_van_tag(tag))
 

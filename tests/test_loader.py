@@ -369,6 +369,12 @@ def test_ongeldige_datum(tmp_path):
     assert "2021-02-30" in bericht and "datum" in bericht
 
 
+@pytest.mark.parametrize("inhoud", ["a: !!int\n", "a: !!float ''\n", "a: !!bool misschien\n", "a: !!timestamp gisteren\n"])
+def test_waarde_past_niet_bij_kerntag(tmp_path, inhoud):
+    pad = schrijf(tmp_path, inhoud)
+    assert_bericht(fout_bij(pad), pad, regel=1, sleutel="a")
+
+
 def test_meer_documenten(tmp_path):
     pad = schrijf(tmp_path, "a: 1\n---\nb: 2\n")
     assert_bericht(fout_bij(pad), pad, regel=2)
