@@ -127,7 +127,7 @@ class Choices:
     path: Path                 # the gemeente's file
     data: dict                 # merged values; dates as ISO strings; no "extends"
     files: list[Path]          # every file read: the gemeente's first, then regio files
-    _wortel: _Entry = field(repr=False, compare=False, default=None)
+    _wortel: _Entry | None = field(repr=False, compare=False, default=None)  # set by load_choices
 
     # -- lookup -------------------------------------------------------------------------
     def mark(self, keypath: str) -> Mark | None:
@@ -138,6 +138,8 @@ class Choices:
     def mark_of_nearest(self, keypath: str) -> Mark:
         """Mark of ``keypath`` or else of its deepest existing ancestor (the file's top)."""
         entry = self._entry(keypath, nearest=True)
+        if entry is None:  # a Choices built by hand, without a tree
+            return Mark(self.path, 1, 1)
         return Mark(entry[0], entry[1], entry[2])
 
     def herkomst(self, keypath: str) -> Path | None:
@@ -174,11 +176,14 @@ class Choices:
         Keys a dotted path cannot name (empty, or containing ``.``, ``[`` or ``]``) are
         skipped together with everything under them.
         """
-        yield from _paden(self._wortel[3], "")
+        if self._wortel is not None:
+            yield from _paden(self._wortel[3], "")
 
     # -- internals ----------------------------------------------------------------------
     def _entry(self, keypath: str, nearest: bool = False) -> _Entry | None:
         entry = self._wortel
+        if entry is None:
+            return None
         delen = _splits(keypath)
         if delen is None:
             return entry if nearest else None

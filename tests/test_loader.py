@@ -130,6 +130,14 @@ def test_keypaths():
     assert all(c.mark(p) is not None for p in paden)
 
 
+def test_choices_met_de_hand_gemaakt():
+    c = Choices(path=Path("x.yaml"), data={"a": {"b": 1}}, files=[Path("x.yaml")])
+    assert c.get("a.b") == 1
+    assert c.mark("a.b") is None and c.raw("a.b") is None
+    assert c.mark_of_nearest("a.b") == Mark(Path("x.yaml"), 1, 1)
+    assert list(c.keypaths()) == []
+
+
 def test_voorbeeld_gelijk_aan_safe_load():
     c = load_choices(VOORBEELD)
     verwacht = yaml.safe_load(VOORBEELD.read_text(encoding="utf-8"))
