@@ -463,7 +463,12 @@ class _Bouwer:
             melding = " ".join(filter(None, [e.context, e.problem]))
             uitleg = bericht("loader.syntax_algemeen", melding=melding)
         samenhang = ""
-        if e.context_mark is not None and e.problem_mark is not None and e.context_mark.line != e.problem_mark.line:
+        if (
+            e.context_mark is not None
+            and e.problem_mark is not None
+            and e.context_mark.line != e.problem_mark.line
+            and "next token" not in (e.context or "")  # not the start of a construct
+        ):
             samenhang = bericht("loader.syntax_samenhang", regel=e.context_mark.line + 1)
         return InputError(bericht("loader.syntax", bestand=self.pad, regel=regel, kolom=kolom,
                                   uitleg=uitleg, samenhang=samenhang))
