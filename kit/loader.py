@@ -467,8 +467,8 @@ class _Bouwer:
             e.context_mark is not None
             and e.problem_mark is not None
             and e.context_mark.line != e.problem_mark.line
-            and "next token" not in (e.context or "")  # not the start of a construct
-        ):
+            and any(w in (e.context or "") for w in ("quoted scalar", "flow sequence", "flow mapping"))
+        ):  # an unclosed quote or bracket: say where it was opened
             samenhang = bericht("loader.syntax_samenhang", regel=e.context_mark.line + 1)
         return InputError(bericht("loader.syntax", bestand=self.pad, regel=regel, kolom=kolom,
                                   uitleg=uitleg, samenhang=samenhang))
