@@ -154,9 +154,9 @@ class Renderer:
         te_schrijven = list(docx) + ([f"{n}.pdf" for n in namen] if maak_pdf else [])
         manifest.controleer(te_schrijven, force=force)  # check all first: nothing written on refusal
 
-        for p in schrijf_alles(map_, docx, manifest):
-            resultaat.documenten[p.stem] = p
-        try:
+        try:  # the manifest is written also after an error: what the kit wrote stays its own
+            for p in schrijf_alles(map_, docx, manifest):
+                resultaat.documenten[p.stem] = p
             if maak_pdf:
                 self._pdf(resultaat, manifest, verplaats_atomisch, verplicht=bool(pdf))
             elif pdf is None:
