@@ -229,11 +229,16 @@ class Huisstijl:
         meta: Mapping[str, Any],
         grafieken: Mapping[str, bytes] | None = None,
         context: Mapping[str, Any] | None = None,
+        lichaam: type | None = None,
     ) -> bytes:
-        """The .docx bytes of ``document`` with ``meta`` in title block, header and footer."""
+        """The .docx bytes of ``document`` with ``meta`` in title block, header and footer.
+
+        ``lichaam`` (kit diff): a subclass of :class:`_Lichaam` that generates the body XML
+        instead (e.g. with tracked changes); it is constructed like ``_Lichaam``.
+        """
         from markupsafe import Markup
 
-        body = _Lichaam(self, document, grafieken or {})
+        body = (lichaam or _Lichaam)(self, document, grafieken or {})
         inhoud = body.xml()
         waarden = dict(context or {})
         waarden["meta"] = meta
