@@ -1,0 +1,480 @@
+"""``kit batch``: many gemeenten in one run (a region, or all 342), in parallel.
+
+Flow:
+
+1. **Find** every choice file: the files named, and ``*.yaml`` under the folders named
+   (recursively, sorted). A *regio file* — one that another found file ``extends``, or one
+   without ``gemeente.naam`` of its own or inherited — is not rendered itself; its members are.
+   The slug of each gemeente is known here (from ``gemeente.naam``), so a second file with the
+   same slug is refused before anything is written, never silently overwritten.
+2. **Prepare** once, in the parent: templates compiled, huisstijl patched, law table, message
+   catalogue, schema validator. Worker processes are forked (where the platform allows), so
+   they inherit all of it; a pool initializer prepares a spawned worker the same way.
+3. **Render** each file with :class:`kit.render.Renderer` exactly as ``kit render`` would
+   (same code path, so the bytes are identical), one task per file, ``--jobs`` processes.
+   An error in one gemeente is reported with its findings; the others go on.
+4. **PDF** (``--pdf``): the .docx files of up to :data:`PDF_GROEP` documents are converted by
+   one LibreOffice call (its own profile), at most one LibreOffice per job at a time.
+
+Exit code: the worst over all gemeenten (0 ok, 1 validation errors / refused, 2 unreadable
+input, 3 would overwrite a changed file), as for ``kit render`` with several files.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from kit.berichten import bericht
+from kit.errors import KitError, UsageError, ValidationFailed
+
+#: documents per LibreOffice call
+PDF_GROEP = 50
+
+
+# ------------------------------------------------------------------------------- finding files
+
+@dataclass
+class Bron:
+    """One choice file found, with what discovery could tell about it."""
+
+    pad: Path
+    leesbaar: bool = True            # a YAML mapping (else the render reports what is wrong)
+    slug: str | None = None          # predicted output folder (None: not known before loading)
+    extends: Path | None = None      # resolved path of the regio file it extends
+    naam_eigen: str | None = None    # gemeente.naam set in this file itself
+
+
+@dataclass
+class Resultaat:
+    """What one gemeente's render gave (picklable: crosses process boundaries)."""
+
+    bron: str
+    code: int = 0
+    map: str = ""
+    slug: str = ""
+    documenten: list[str] = field(default_factory=list)    # file names written
+    waarschuwingen: list[str] = field(default_factory=list)
+    fouten: list[str] = field(default_factory=list)        # findings / messages (Dutch)
+    meldingen: list[str] = field(default_factory=list)
+
+
+def _scalar(knoop: Any) -> str | None:
+    import yaml
+
+    if isinstance(knoop, yaml.ScalarNode) and not knoop.tag.endswith(":null"):
+        return str(knoop.value)
+    return None
+
+
+def _kijk(pad: Path) -> tuple[bool, str | None, str | None]:
+    """(readable mapping?, extends, gemeente.naam) as written in the file itself.
+
+    The file is only *composed* (no alias expansion: alias-bomb safe); the real load,
+    with every error message, happens in the render.
+    """
+    import yaml
+
+    try:
+        tekst = pad.read_text(encoding="utf-8")
+        knoop = yaml.compose(tekst, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except Exception:  # unreadable or invalid YAML: the render reports it properly
+        return False, None, None
+    if not isinstance(knoop, yaml.MappingNode):
+        return False, None, None
+    extends = naam = None
+    for sleutel, waarde in knoop.value:
+        if not isinstance(sleutel, yaml.ScalarNode):
+            continue
+        if sleutel.value == "extends":
+            extends = _scalar(waarde)
+        elif sleutel.value == "gemeente" and isinstance(waarde, yaml.MappingNode):
+            for s, w in waarde.value:
+                if isinstance(s, yaml.ScalarNode) and s.value == "naam":
+                    naam = _scalar(w)
+    return True, extends, naam
+
+
+def zoek_bestanden(bronnen: Sequence[Path | str]) -> list[Path]:
+    """The .yaml files named or found (recursively) in the folders named; input order, no doubles."""
+    gevonden: list[Path] = []
+    gezien: set[Path] = set()
+    for bron in bronnen:
+        bron = Path(bron)
+        if bron.is_dir():
+            kandidaten = sorted(
+                (p for p in bron.rglob("*") if p.suffix.lower() in (".yaml", ".yml") and p.is_file()),
+                key=lambda p: p.as_posix(),
+            )
+        elif bron.exists():
+            kandidaten = [bron]
+        else:
+            raise UsageError(bericht("batch.bron_ontbreekt", pad=bron))
+        for p in kandidaten:
+            sleutel = p.resolve()
+            if sleutel not in gezien:
+                gezien.add(sleutel)
+                gevonden.append(p)
+    return gevonden
+
+
+def ontdek(bronnen: Sequence[Path | str]) -> tuple[list[Bron], list[Path]]:
+    """(gemeente files to render, regio files skipped)."""
+    from kit.context import slug
+
+    bestanden = zoek_bestanden(bronnen)
+    info: dict[Path, Bron] = {}
+    for p in bestanden:
+        leesbaar, extends, naam = _kijk(p)
+        doel = None
+        if extends:
+            e = Path(extends)
+            doel = (e if e.is_absolute() else p.parent / e).resolve()
+        info[p.resolve()] = Bron(p, leesbaar=leesbaar, extends=doel, naam_eigen=naam)
+    uitgebreid = {b.extends for b in info.values() if b.extends is not None}
+
+    def naam_van(b: Bron, diepte: int = 0) -> str | None:
+        if b.naam_eigen or diepte > 20:
+            return b.naam_eigen
+        if b.extends is None:
+            return None
+        ouder = info.get(b.extends)
+        if ouder is None:
+            return _kijk(b.extends)[2] if b.extends.is_file() else None
+        return naam_van(ouder, diepte + 1)
+
+    te_renderen: list[Bron] = []
+    regio: list[Path] = []
+    for sleutel, b in info.items():
+        naam = naam_van(b)
+        if sleutel in uitgebreid or (naam is None and b.leesbaar):
+            regio.append(b.pad)
+            continue
+        b.slug = slug(naam) if naam is not None else None
+        te_renderen.append(b)
+    return te_renderen, regio
+
+
+# ------------------------------------------------------------------------------- the workers
+
+def bereid_voor() -> None:
+    """Everything a render needs that does not depend on the gemeente, prepared once."""
+    from kit.berichten import _catalogus
+    from kit.render import STANDAARD_HUISSTIJL, renderer
+    from kit.templating import DOCUMENTEN, sjablonen
+
+    _catalogus()
+    r = renderer()
+    sj = sjablonen(None)
+    for naam in DOCUMENTEN:
+        try:
+            sj.sjabloon(naam)
+        except KitError:
+            pass  # reported by the render that needs it
+    try:
+        r.huisstijl(STANDAARD_HUISSTIJL)
+    except KitError:
+        pass
+    try:
+        from kit import schema
+        from kit.minima import wettabel
+        import kit.validate  # noqa: F401  (imports jsonschema and the rules)
+
+        schema.validator()
+        wettabel()
+    except Exception:  # pragma: no cover - reported by the render that needs it
+        pass
+
+
+def _init_werker() -> None:
+    bereid_voor()
+
+
+def _pdf_namen(namen: Iterable[str]) -> list[str]:
+    return [f"{n}.pdf" for n in namen]
+
+
+def render_een(pad: str, uitvoer: str, slug: str | None, pdf: bool, force: bool) -> Resultaat:
+    """Render one choice file like ``kit render FILE --no-pdf`` (PDFs come later, in groups)."""
+    from kit.manifest import Manifest
+    from kit.render import DOCUMENTEN, renderer
+
+    res = Resultaat(bron=pad)
+    try:
+        if pdf and slug is not None:  # refuse before anything is written, as kit render does
+            Manifest(Path(uitvoer) / slug).controleer(_pdf_namen(DOCUMENTEN), force=force)
+        r = renderer().render(Path(pad), Path(uitvoer), None, False, force)
+    except ValidationFailed as e:
+        res.code = e.exit_code
+        res.fouten = [f.als_tekst() for f in e.findings if f.is_fout]
+        res.waarschuwingen = [f.als_tekst() for f in e.findings if not f.is_fout]
+        res.fouten.append(str(e))
+        return res
+    except KitError as e:
+        res.code = e.exit_code
+        res.fouten = [str(e)]
+        return res
+    except Exception as e:  # a bug: one line, no traceback, the other gemeenten go on
+        res.code = 2
+        res.fouten = [bericht("algemeen.onverwachte_fout", soort=f"{type(e).__name__}: {e}")]
+        return res
+    res.map = str(r.map)
+    res.slug = r.map.name
+    res.documenten = [p.name for p in r.bestanden]
+    res.waarschuwingen = [f.als_tekst() for f in r.waarschuwingen]
+    return res
+
+
+def pdf_groep(mappen: list[str], force: bool) -> list[Resultaat]:
+    """Convert the .docx of several gemeenten with one LibreOffice call; move, register, manifest."""
+    import json
+    import shutil
+    import tempfile
+
+    from kit.manifest import NAAM, Manifest, verplaats_atomisch
+    from kit.pdf import PdfFout, naar_pdf, ruim_op
+
+    resultaten = {m: Resultaat(bron=m, map=m, slug=Path(m).name) for m in mappen}
+    if not mappen:
+        return []
+    basis = Path(mappen[0]).parent
+    werk = Path(tempfile.mkdtemp(dir=basis, prefix=".kit-batch-pdf-"))
+    try:
+        koppels: list[tuple[Path, Path]] = []  # (link, target pdf)
+        for m in mappen:
+            for docx in sorted(Path(m).glob("*.docx")):
+                link = werk / f"{Path(m).name}__{docx.name}"
+                try:
+                    os.link(docx, link)
+                except OSError:
+                    shutil.copyfile(docx, link)
+                koppels.append((link, Path(m) / (docx.stem + ".pdf")))
+        try:
+            tijdelijk = naar_pdf([k for k, _ in koppels], werk)
+        except PdfFout as e:
+            for r in resultaten.values():
+                r.code, r.fouten = e.exit_code, [str(e)]
+            return list(resultaten.values())
+        try:
+            manifesten: dict[str, Manifest] = {}
+            for t, (_link, doel) in zip(tijdelijk, koppels):
+                m = str(doel.parent)
+                manifest = manifesten.setdefault(m, Manifest(doel.parent))
+                verplaats_atomisch(t, doel)
+                manifest.registreer(doel.name, pad=doel)
+                resultaten[m].documenten.append(doel.name)
+            for m, manifest in manifesten.items():
+                try:
+                    data = json.loads((Path(m) / NAAM).read_text(encoding="utf-8"))
+                    invoer = [Path(i["path"]) for i in data.get("inputs", [])]
+                except (OSError, ValueError, KeyError, TypeError):
+                    invoer = []
+                manifest.schrijf(invoer)
+        finally:
+            ruim_op(tijdelijk)
+    finally:
+        shutil.rmtree(werk, ignore_errors=True)
+    return list(resultaten.values())
+
+
+# ------------------------------------------------------------------------------- progress
+
+class _Voortgang:
+    """A rich progress bar on a terminal; plain lines (one per gemeente) otherwise."""
+
+    def __init__(self, totaal: int, fout: Callable[[str], None], tty: bool):
+        self.totaal, self.klaar, self.fout, self.tty = totaal, 0, fout, tty
+        self._progress = None
+        if tty and totaal:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+            self._progress = Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+            )
+            self._taak = self._progress.add_task(bericht("batch.voortgang_titel"), total=totaal)
+            self._progress.start()
+
+    def melding(self, tekst: str) -> None:
+        if self._progress is not None:
+            self._progress.console.print(tekst, markup=False, highlight=False)
+        else:
+            self.fout(tekst)
+
+    def stap(self, r: Resultaat, fase: str = "docx") -> None:
+        self.klaar += 1
+        naam = r.slug or r.bron
+        sleutel = "batch.regel_ok" if r.code == 0 else "batch.regel_fout"
+        if self._progress is not None:
+            self._progress.update(self._taak, advance=1, description=naam)
+            if r.code:
+                self.melding(bericht(sleutel, i=self.klaar, n=self.totaal, naam=naam, bron=r.bron, fase=fase))
+        else:
+            self.fout(bericht(sleutel, i=self.klaar, n=self.totaal, naam=naam, bron=r.bron, fase=fase))
+
+    def opnieuw(self, totaal: int, titel: str) -> None:
+        self.totaal, self.klaar = totaal, 0
+        if self._progress is not None:
+            self._progress.reset(self._taak, total=totaal, description=titel)
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+
+# ------------------------------------------------------------------------------- the run
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    import multiprocessing as mp
+
+    methode = "fork" if "fork" in mp.get_all_start_methods() else None
+    context = mp.get_context(methode)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_werker)
+
+
+def _voer_uit(taken: list[tuple[Callable, tuple]], jobs: int, bij_klaar: Callable[[Any], None]) -> None:
+    """Run the tasks (in this process for one job or one task), calling ``bij_klaar`` per result."""
+    if jobs <= 1 or len(taken) <= 1:
+        for functie, args in taken:
+            bij_klaar(functie(*args))
+        return
+    pool = _pool(min(jobs, len(taken)))
+    try:
+        futures: list[Future] = [pool.submit(functie, *args) for functie, args in taken]
+        for f in as_completed(futures):
+            bij_klaar(f.result())
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def batch(
+    bronnen: Sequence[Path | str],
+    uitvoer: Path | str = Path("build"),
+    jobs: int | None = None,
+    pdf: bool = False,
+    force: bool = False,
+    fout: Callable[[str], None] = print,
+    tty: bool = False,
+) -> tuple[list[Resultaat], list[Path]]:
+    """Render every gemeente found in ``bronnen``; (results in input order, regio files skipped)."""
+    from kit.render import pdf_keuze
+
+    if jobs is not None and jobs < 1:
+        raise UsageError(bericht("batch.jobs"))
+    jobs = jobs or os.cpu_count() or 1
+    if pdf:
+        pdf_keuze(True)  # no LibreOffice: usage error before anything is written
+    te_renderen, regio = ontdek(bronnen)
+    uitvoer = Path(uitvoer)
+
+    resultaten: dict[str, Resultaat] = {}
+    taken: list[tuple[Callable, tuple]] = []
+    eerder: dict[str, Path] = {}
+    for b in te_renderen:
+        if b.slug is not None and b.slug in eerder:
+            resultaten[str(b.pad)] = Resultaat(
+                bron=str(b.pad), code=1, slug=b.slug,
+                fouten=[bericht("batch.dubbele_slug", bron=b.pad, slug=b.slug, eerder=eerder[b.slug])],
+            )
+            continue
+        if b.slug is not None:
+            eerder[b.slug] = b.pad
+        taken.append((render_een, (str(b.pad), str(uitvoer), b.slug, pdf, force)))
+
+    bereid_voor()  # in the parent: forked workers inherit the prepared state
+    voortgang = _Voortgang(len(te_renderen), fout, tty)
+    for r in resultaten.values():
+        voortgang.stap(r)
+
+    def klaar(r: Resultaat) -> None:
+        resultaten[r.bron] = r
+        for w in r.waarschuwingen:
+            voortgang.melding(w)
+        for f in r.fouten:
+            voortgang.melding(f)
+        voortgang.stap(r)
+
+    try:
+        _voer_uit(taken, jobs, klaar)
+        if pdf:
+            gelukt = [r for r in resultaten.values() if r.code == 0 and r.map]
+            groepen = _groepen([r.map for r in gelukt], PDF_GROEP // 5 or 1, jobs)
+            per_map = {r.map: r for r in gelukt}
+            voortgang.opnieuw(len(gelukt), bericht("batch.voortgang_pdf"))
+
+            def pdf_klaar(lijst: list[Resultaat]) -> None:
+                for p in lijst:
+                    r = per_map[p.map]
+                    r.documenten += p.documenten
+                    r.code = max(r.code, p.code)
+                    r.fouten += p.fouten
+                    for f in p.fouten:
+                        voortgang.melding(f)
+                    voortgang.stap(r, fase="pdf")
+
+            _voer_uit([(pdf_groep, (g, force)) for g in groepen], jobs, pdf_klaar)
+    finally:
+        voortgang.stop()
+    volgorde = [str(b.pad) for b in te_renderen]
+    return [resultaten[k] for k in volgorde if k in resultaten], regio
+
+
+def _groepen(mappen: list[str], per_groep: int, jobs: int) -> list[list[str]]:
+    """Folders in groups of at most ``per_groep`` gemeenten, at least one group per job."""
+    if not mappen:
+        return []
+    n = max(len(mappen) // per_groep + (len(mappen) % per_groep > 0), min(jobs, len(mappen)))
+    return [mappen[i::n] for i in range(n)]
+
+
+def batch_cli(
+    bronnen: list[Path],
+    uitvoer: Path = Path("build"),
+    jobs: int | None = None,
+    pdf: bool = False,
+    force: bool = False,
+    echo: Callable[..., Any] = print,
+) -> int:
+    """``kit batch``: returns the exit code (the worst over all gemeenten; see module doc)."""
+    def fout(tekst: str) -> None:
+        try:
+            echo(tekst, err=True)
+        except TypeError:
+            echo(tekst)
+
+    begin = time.perf_counter()
+    try:
+        resultaten, regio = batch(bronnen, uitvoer, jobs, pdf, force, fout=fout, tty=sys.stderr.isatty())
+    except KitError as e:
+        fout(str(e))
+        return e.exit_code
+    except KeyboardInterrupt:
+        fout(bericht("batch.onderbroken"))
+        return 130
+    duur = time.perf_counter() - begin
+    for p in regio:
+        echo(bericht("batch.regio_overgeslagen", pad=p))
+    mislukt = [r for r in resultaten if r.code]
+    gelukt = [r for r in resultaten if not r.code]
+    if not resultaten:
+        fout(bericht("batch.niets_gevonden", bronnen=", ".join(str(b) for b in bronnen)))
+        return 2
+    documenten = sum(len([d for d in r.documenten if d.endswith(".docx")]) for r in gelukt)
+    echo(bericht(
+        "batch.samenvatting", gelukt=len(gelukt), mislukt=len(mislukt), documenten=documenten,
+        seconden=f"{duur:.1f}".replace(".", ","), map=uitvoer,
+    ))
+    for r in mislukt:
+        echo(bericht("batch.mislukt_kop", bron=r.bron, code=r.code))
+        for f in r.fouten:
+            echo(bericht("batch.mislukt_regel", tekst=f))
+    return max((r.code for r in resultaten), default=0)
