@@ -392,9 +392,27 @@ class Sjablonen:
         try:
             return sjabloon.render(context)
         except jinja2.UndefinedError as e:
-            raise InputError(bericht("render.sjabloon_onbekend", sjabloon=sjabloon.name, fout=e.message)) from e
+            raise InputError(bericht("render.sjabloon_onbekend", sjabloon=_plaats(e, sjabloon.name), fout=e.message)) from e
+        except jinja2.TemplateSyntaxError as e:
+            raise InputError(bericht("render.sjabloon_syntax", sjabloon=e.filename or e.name, regel=e.lineno, fout=e.message)) from e
         except jinja2.TemplateError as e:
-            raise InputError(bericht("render.sjabloon_fout", sjabloon=sjabloon.name, fout=str(e))) from e
+            raise InputError(bericht("render.sjabloon_fout", sjabloon=_plaats(e, sjabloon.name), fout=str(e))) from e
+
+
+def _plaats(fout: BaseException, standaard: str) -> str:
+    """"verordening/artikelen/pip.md.j2, regel 12" from Jinja's rewritten traceback."""
+    plaats = standaard
+    tb = fout.__traceback__
+    while tb is not None:
+        bestand = tb.tb_frame.f_code.co_filename
+        if bestand.endswith(".j2"):
+            try:
+                bestand = Path(bestand).resolve().relative_to(SJABLONEN).as_posix()
+            except ValueError:
+                pass
+            plaats = bericht("render.sjabloon_regel", sjabloon=bestand, regel=tb.tb_lineno)
+        tb = tb.tb_next
+    return plaats
 
 
 _CACHE: dict[tuple[str, str], Sjablonen] = {}

@@ -195,3 +195,53 @@ def test_fout_tijdens_schrijven_laat_geen_tijdelijke_bestanden(tmp_path, monkeyp
     # the two files written before the error are the kit's own: a new render may replace them
     monkeypatch.setattr(kit.manifest.os, "replace", echte)
     Renderer().render(VOORBEELD, tmp_path, pdf=False)
+
+
+def _eigen_gemeente(tmp_path: Path, extra: str) -> Path:
+    tekst = VOORBEELD.read_text(encoding="utf-8").replace("  naam: Heuvelrode\n", "  naam: Heuvelrode\n" + extra, 1)
+    bestand = tmp_path / "heuvelrode.yaml"
+    bestand.write_text(tekst, encoding="utf-8")
+    return bestand
+
+
+def _tekst(pad: Path) -> str:
+    import docx
+
+    return "\n".join(p.text for p in docx.Document(pad).paragraphs)
+
+
+def test_eigen_teksten_als_map(tmp_path):
+    eigen = tmp_path / "teksten" / "rib"
+    eigen.mkdir(parents=True)
+    (eigen / "rib.md.j2").write_text("@hoofdstuk eigen | Eigen brief\nBeste raad van {{ gemeente.naam }}.\n", encoding="utf-8")
+    bestand = _eigen_gemeente(tmp_path, "  teksten: teksten\n")
+    r = kit(str(bestand), "-o", str(tmp_path / "uit"), "--no-pdf", "--only", "raadsinformatiebrief,verordening")
+    assert r.exit_code == 0, r.output
+    map_ = tmp_path / "uit" / "heuvelrode"
+    assert "Beste raad van Heuvelrode." in _tekst(map_ / "raadsinformatiebrief.docx")
+    assert "Artikel 1" in _tekst(map_ / "verordening.docx")  # the kit's own text where not overridden
+    assert "rib/rib.md.j2" in (map_ / "manifest.json").read_text(encoding="utf-8")
+
+
+def test_eigen_teksten_als_yaml_en_fout_met_regel(tmp_path):
+    (tmp_path / "teksten.yaml").write_text(
+        "rib/rib.md.j2: |\n  @hoofdstuk eigen | Eigen\n  Regel 2\n  {{ gemeente.bestaat_niet }}\n", encoding="utf-8")
+    bestand = _eigen_gemeente(tmp_path, "  teksten: teksten.yaml\n")
+    r = kit(str(bestand), "-o", str(tmp_path / "uit"), "--no-pdf", "--only", "raadsinformatiebrief")
+    assert r.exit_code == 2
+    assert "bestaat_niet" in r.output
+    assert not (tmp_path / "uit").exists()
+
+
+def test_eigen_huisstijl(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Huisstijl van {{ meta.gemeente }}")
+    d.add_paragraph("{{p inhoud }}")
+    d.save(tmp_path / "stijl.docx")
+    bestand = _eigen_gemeente(tmp_path, "  huisstijl: stijl.docx\n")
+    r = kit(str(bestand), "-o", str(tmp_path / "uit"), "--no-pdf", "--only", "beleidsregels")
+    assert r.exit_code == 0, r.output
+    tekst = _tekst(tmp_path / "uit" / "heuvelrode" / "beleidsregels.docx")
+    assert tekst.startswith("Huisstijl van Heuvelrode\n")
