@@ -13,6 +13,8 @@ from importlib import resources
 
 import yaml
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+
 
 @lru_cache(maxsize=1)
 def _catalogus() -> dict[str, str]:
@@ -22,7 +24,7 @@ def _catalogus() -> dict[str, str]:
         if not entry.name.endswith(".yaml"):
             continue
         groep = entry.name[: -len(".yaml")]
-        inhoud = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+        inhoud = yaml.load(entry.read_text(encoding="utf-8"), Loader=_Loader) or {}
         for sleutel, tekst in inhoud.items():
             catalogus[f"{groep}.{sleutel}"] = str(tekst)
     return catalogus
