@@ -384,6 +384,8 @@ def core_xml(meta: Mapping[str, Any]) -> str:
         f"<dc:subject>{t(eig['onderwerp'].format(**velden))}</dc:subject>"
         f"<dc:creator>{t(str(velden['gemeente']))}</dc:creator>"
         f"<cp:keywords>{t(eig['trefwoorden'].format(**velden))}</cp:keywords>"
+        f"<cp:category>{t(str(meta.get('document', '')))}</cp:category>"
+        f"<dc:identifier>{t(str(meta.get('slug', '')))}</dc:identifier>"
         f"<cp:lastModifiedBy>{t(str(velden['gemeente']))}</cp:lastModifiedBy>"
         "<cp:revision>1</cp:revision>"
         f"<cp:version>{t(str(velden['versie']))}</cp:version>"
