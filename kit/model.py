@@ -130,6 +130,8 @@ def _taal() -> dict:
 
 def _splits(tekst: str, teken: str = "|") -> list[str]:
     """Split on unescaped ``teken``; escapes are kept for the inline parser."""
+    if "\\" not in tekst:  # no escapes: the same as str.split, without the loop
+        return tekst.split(teken)
     delen, huidig, i = [], [], 0
     while i < len(tekst):
         c = tekst[i]
@@ -145,6 +147,9 @@ def _splits(tekst: str, teken: str = "|") -> list[str]:
         i += 1
     delen.append("".join(huidig))
     return delen
+
+
+_BIJZONDER = re.compile("[\\\\*⟦]")  # what kit.model inline markup gives a meaning
 
 
 def _letters(n: int) -> str:
@@ -422,7 +427,15 @@ class _Parser:
                 buf.clear()
 
         i, n = 0, len(tekst)
+        zoek = _BIJZONDER.search
         while i < n:
+            m = zoek(tekst, i)  # plain text up to the next special character in one piece
+            if m is None:
+                buf.append(tekst[i:])
+                break
+            if m.start() > i:
+                buf.append(tekst[i : m.start()])
+                i = m.start()
             c = tekst[i]
             if c == "\\" and i + 1 < n:
                 volgende = tekst[i + 1]
