@@ -166,6 +166,40 @@ def _financien_en_planning(ctx: dict[str, Any], data: Mapping[str, Any], wet: Ma
         )
 
 
+_GRAFIEK_GEHEUGEN: dict[str, bytes] = {}   # chart key -> PNG, the last few of this process
+_GRAFIEK_GEHEUGEN_MAX = 32
+
+
+def _onthoud(sleutel: str, data: bytes) -> bytes:
+    if len(_GRAFIEK_GEHEUGEN) >= _GRAFIEK_GEHEUGEN_MAX:
+        _GRAFIEK_GEHEUGEN.pop(next(iter(_GRAFIEK_GEHEUGEN)))
+    _GRAFIEK_GEHEUGEN[sleutel] = data
+    return data
+
+
+_GRAFIEK_CODE: str | None = None
+
+
+def _grafiek_codesleutel() -> str:
+    """matplotlib version + kit/grafieken.py (once per process): a new drawing code, a new key."""
+    global _GRAFIEK_CODE
+    if _GRAFIEK_CODE is None:
+        import hashlib
+
+        h = hashlib.sha256()
+        try:
+            from importlib.metadata import version
+
+            h.update(version("matplotlib").encode())
+        except Exception:  # pragma: no cover - matplotlib metadata missing
+            pass
+        import kit.grafieken
+
+        h.update(Path(kit.grafieken.__file__).read_bytes())
+        _GRAFIEK_CODE = h.hexdigest()
+    return _GRAFIEK_CODE
+
+
 class BewaardeGrafieken(Mapping):
     """A chart mapping with a content-addressed disk cache (PNG per input).
 
@@ -177,25 +211,24 @@ class BewaardeGrafieken(Mapping):
     def __init__(self, grafieken: Mapping[str, bytes], bronnen: Any):
         self._grafieken = grafieken
         self._bronnen = bronnen
-        self._basis: str | None = None
+        self._basis: dict[str, str] | None = None
 
     def _sleutel(self, naam: str) -> str:
         import hashlib
 
         if self._basis is None:
-            h = hashlib.sha256()
-            try:
-                from importlib.metadata import version
+            from kit.grafieken import NAMEN
 
-                h.update(version("matplotlib").encode())
-            except Exception:  # pragma: no cover - matplotlib metadata missing
-                pass
-            import kit.grafieken
-
-            h.update(Path(kit.grafieken.__file__).read_bytes())
-            h.update(repr(self._bronnen).encode("utf-8"))
-            self._basis = h.hexdigest()
-        return hashlib.sha256(f"{self._basis}:{naam}".encode()).hexdigest()
+            # a chart is drawn from its own source only (kit.grafieken.teken(naam, bron)),
+            # so its key holds that source: charts that did not change are shared
+            bronnen = dict(zip(NAMEN, self._bronnen)) if len(NAMEN) == len(self._bronnen) else {}
+            self._basis = {
+                n: hashlib.sha256(f"{_grafiek_codesleutel()}:{n}:{bronnen[n]!r}".encode("utf-8")).hexdigest()
+                for n in bronnen
+            }
+            self._basis[""] = hashlib.sha256(f"{_grafiek_codesleutel()}:{self._bronnen!r}".encode("utf-8")).hexdigest()
+        basis = self._basis.get(naam) or self._basis[""]
+        return hashlib.sha256(f"{basis}:{naam}".encode()).hexdigest()
 
     def __getitem__(self, naam: str) -> bytes:
         import os
@@ -204,12 +237,15 @@ class BewaardeGrafieken(Mapping):
 
         if naam not in self._grafieken:
             raise KeyError(naam)
+        sleutel = self._sleutel(naam)
+        if sleutel in _GRAFIEK_GEHEUGEN:  # the same chart earlier in this process (kit batch)
+            return _GRAFIEK_GEHEUGEN[sleutel]
         map_ = cache_map("grafieken")
         if map_ is None:
-            return self._grafieken[naam]
-        bestand = map_ / f"{self._sleutel(naam)}.png"
+            return _onthoud(sleutel, self._grafieken[naam])
+        bestand = map_ / f"{sleutel}.png"
         try:
-            return bestand.read_bytes()
+            return _onthoud(sleutel, bestand.read_bytes())
         except OSError:
             pass
         data = self._grafieken[naam]
@@ -219,7 +255,7 @@ class BewaardeGrafieken(Mapping):
             os.replace(tijdelijk, bestand)
         except OSError:
             tijdelijk.unlink(missing_ok=True)
-        return data
+        return _onthoud(sleutel, data)
 
     def __iter__(self):
         return iter(self._grafieken)
