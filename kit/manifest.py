@@ -87,11 +87,36 @@ def _fsync_map(map_: Path) -> None:
 
 
 def _relatief(pad: Path) -> str:
-    pad = Path(pad).resolve()
-    try:
-        return pad.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return pad.as_posix()
+    cwd = os.getcwd()
+    sleutel = (os.fspath(pad), cwd)
+    if sleutel not in _RELATIEF:  # resolve() is slow; kit batch asks the same ~70 paths per gemeente
+        opgelost = Path(pad).resolve()
+        try:
+            _RELATIEF[sleutel] = opgelost.relative_to(Path(cwd).resolve()).as_posix()
+        except ValueError:
+            _RELATIEF[sleutel] = opgelost.as_posix()
+    return _RELATIEF[sleutel]
+
+
+_RELATIEF: dict[tuple[str, str], str] = {}
+_INVOER_HASH: dict[tuple, str] = {}
+
+
+_KIT_MAPPEN = tuple(
+    os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), m) + os.sep for m in ("kit", "templates")
+)
+
+
+def _sha256_invoer(pad: Path) -> str:
+    """sha256 of an input file; the kit's own templates and tables are hashed once per process
+    (while inode, size and mtime stay), a user's files every time."""
+    if not os.path.abspath(pad).startswith(_KIT_MAPPEN):
+        return sha256_bestand(pad)
+    st = os.stat(pad)
+    sleutel = (os.fspath(pad), st.st_ino, st.st_size, st.st_mtime_ns)
+    if sleutel not in _INVOER_HASH:
+        _INVOER_HASH[sleutel] = sha256_bestand(pad)
+    return _INVOER_HASH[sleutel]
 
 
 class Manifest:
@@ -148,7 +173,7 @@ class Manifest:
             if naam in gezien or not Path(p).is_file():
                 continue
             gezien.add(naam)
-            inputs.append({"path": naam, "sha256": sha256_bestand(Path(p))})
+            inputs.append({"path": naam, "sha256": _sha256_invoer(Path(p))})
         data = {"kit_version": __version__, "inputs": inputs, "outputs": uit}
         tekst = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         schrijf_atomisch(self.pad, tekst.encode("utf-8"))
