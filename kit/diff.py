@@ -336,6 +336,20 @@ def _artikel_regels(blokken: list) -> list[dict]:
     return regels
 
 
+def _gewijzigde_leden(oud: list[dict], nieuw: list[dict]) -> list[str]:
+    """Labels ("2.", "b.") of the new lines whose text differs from the old article."""
+    o_teksten = {r["tekst"] for r in oud}
+    uit = []
+    lid = ""
+    for r in nieuw[1:]:
+        if r["soort"] == "alinea" and r["label"]:
+            lid = r["label"]
+        if r["tekst"] not in o_teksten:
+            label = r["label"] if r["soort"] != "lijst" or not lid else f"{lid}{r['label']}"
+            uit.append(label or "")
+    return list(dict.fromkeys(uit))
+
+
 def _sectie_tekst(blokken: list) -> tuple:
     return tuple((b.soort, b.label if b.soort != "kop" else "", b.titel, b.tekst, tuple(map(tuple, b.rijen))) for b in blokken)
 
@@ -367,6 +381,7 @@ def artikel_plan(oud_doc: Any, nieuw_doc: Any) -> list[dict]:
         s["oud_regels"] = _artikel_regels(o) if o else []
         s["nieuw_regels"] = _artikel_regels(n) if n else []
         s["keuzes"] = list(dict.fromkeys((o[0].keuzes if o else []) + (n[0].keuzes if n else [])))
+        s["gewijzigde_leden"] = _gewijzigde_leden(s["oud_regels"], s["nieuw_regels"]) if o and n else []
     return stappen
 
 
@@ -494,8 +509,7 @@ def _voet_tab(stijl: Any) -> None:
         if "footer" in naam:
             bron = stijl.env.loader.get_source(stijl.env, naam)[0]
             bron = bron.replace('<w:pStyle w:val="Footer"/>', '<w:pStyle w:val="Footer"/>' + tab)
-            stijl.env.loader.mapping[naam] = bron
-            stijl.sjablonen[naam] = stijl.env.get_template(naam)
+            stijl.sjablonen[naam] = stijl.env.from_string(bron)
 
 
 def maak_pakket(oud: Versie, nieuw: Versie, werkmap: Path) -> Pakket:

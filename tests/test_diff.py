@@ -1,0 +1,347 @@
+"""kit diff: changelog, redline (accept/reject both ways), drieluik, wijzigingsverordening,
+REV:path from git, bad input. Every change type shows in all four outputs."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kit.diff import diff_cli
+from kit.redline import accepteer, alinea_teksten, verwerp
+
+ROOT = Path(__file__).resolve().parent.parent
+VOORBEELD = ROOT / "choices" / "voorbeeld.yaml"
+DOCS = ("startnotitie", "beleidskader", "verordening", "beleidsregels", "raadsinformatiebrief")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _zet(tekst: str, vervangingen: list[tuple[str, str]]) -> str:
+    for oud, nieuw in vervangingen:
+        assert tekst.count(oud) == 1, oud
+        tekst = tekst.replace(oud, nieuw)
+    return tekst
+
+
+V1 = [("hardheidsclausule: true", "hardheidsclausule: false")]
+V2 = [
+    ('nummer: "0.3"', 'nummer: "0.4"'),
+    ("  datum: 2021-06-01", "  datum: 2021-07-01"),
+    ("duur_maanden: 18", "duur_maanden: 24"),                                   # duration
+    ("uitvoering: lokaal                   # lokaal | regionaal | uitbesteed\n  uren: 12",
+     "uitvoering: regionaal                # lokaal | regionaal | uitbesteed\n  uren: 12"),  # enum (pvt)
+    ("zo snel mogelijk volwaardig mee", "zo snel mogelijk & volledig mee"),       # free text
+    ("verrekening_bijstand: true", "verrekening_bijstand: false"),                # removed article
+    ("adviesraad: Adviesraad Sociaal Domein Heuvelrode", "adviesraad: Adviesraad Sociaal Domein Heuvelrode-Noord"),
+]
+
+
+class Uitvoer:
+    def __init__(self):
+        self.out: list[str] = []
+        self.err: list[str] = []
+
+    def __call__(self, tekst="", err=False):
+        (self.err if err else self.out).append(str(tekst))
+
+    @property
+    def alles(self) -> str:
+        return "\n".join(self.out + self.err)
+
+
+def _docx_xml(pad: Path) -> bytes:
+    with zipfile.ZipFile(pad) as z:
+        return z.read("word/document.xml")
+
+
+def _teksten(pad: Path) -> list[str]:
+    return alinea_teksten(_docx_xml(pad), vanaf_bookmark=False)
+
+
+@pytest.fixture(scope="module")
+def versies(tmp_path_factory):
+    map_ = tmp_path_factory.mktemp("versies")
+    basis = VOORBEELD.read_text(encoding="utf-8")
+    v1 = _zet(basis, V1)
+    v2 = _zet(v1, V2 + [("hardheidsclausule: false", "hardheidsclausule: true")])  # added article
+    (map_ / "v1.yaml").write_text(v1, encoding="utf-8")
+    (map_ / "v2.yaml").write_text(v2, encoding="utf-8")
+    return map_ / "v1.yaml", map_ / "v2.yaml"
+
+
+@pytest.fixture(scope="module")
+def pakket(versies, tmp_path_factory):
+    uit = tmp_path_factory.mktemp("pakket")
+    echo = Uitvoer()
+    code = diff_cli(str(versies[0]), str(versies[1]), uit, echo=echo)
+    assert code == 0, echo.alles
+    assert "Traceback" not in echo.alles
+    return uit
+
+
+@pytest.fixture(scope="module")
+def renders(versies):
+    from kit.loader import load_choices
+    from kit.render import Renderer
+
+    r = Renderer()
+    uit = {}
+    for naam, pad in zip(("oud", "nieuw"), versies):
+        bestanden, _, _ = r.documenten(load_choices(pad), DOCS)
+        uit[naam] = {d: alinea_teksten(zipfile.ZipFile(io.BytesIO(b)).read("word/document.xml")) for d, b in bestanden.items()}
+    return uit
+
+
+# ------------------------------------------------------------------------------- the pack
+
+def test_pakket_bestanden(pakket):
+    namen = {p.name for p in pakket.iterdir()}
+    assert {"wijzigingen.docx", "wijzigingen.md", "drieluik-verordening.docx", "wijzigingsverordening.docx",
+            "manifest.json", "redline-verordening.docx", "redline-beleidskader.docx"} <= namen
+    assert not [n for n in namen if "tmp" in n]
+
+
+def test_changelog_rijen(pakket):
+    md = (pakket / "wijzigingen.md").read_text(encoding="utf-8")
+    rijen = {r.split("`")[1]: r for r in md.splitlines() if r.startswith("| ") and "`" in r}
+    mb = rijen["maatschappelijke_begeleiding.duur_maanden"]
+    assert "Duur maatschappelijke begeleiding" in mb and "| 18 | 24 |" in mb
+    assert "Artikel 9 Maatschappelijke begeleiding" in mb and "Beleidskader" in mb
+    pvt = rijen["pvt.uitvoering"]
+    assert "Uitvoering PVT" in pvt and "lokaal, door de gemeente zelf" in pvt and "regionaal, samen met" in pvt
+    assert "Artikel 7 Participatieverklaringstraject" in pvt
+    assert "zo snel mogelijk & volledig mee" in rijen["visie.missie"]
+    hard = rijen["verordening.hardheidsclausule"]
+    assert "| nee | ja |" in hard and "Artikel 22 Hardheidsclausule (nieuw)" in hard
+    verr = rijen["handhaving.verrekening_bijstand"]
+    assert "| ja | nee |" in verr and "Artikel 19 Verrekening van de boete met de bijstand (vervalt)" in verr
+    advies = rijen["advies.adviesraad"]
+    assert "Artikel 20 (was artikel 21) Advies" in advies   # new number, old one beside it
+    assert "versie.nummer" not in md  # versions are named on top, not as a change
+    tekst = "\n".join(_teksten(pakket / "wijzigingen.docx"))
+    assert "Duur maatschappelijke begeleiding (maanden)" in tekst and "Heuvelrode-Noord" in tekst
+
+
+def test_redline_woorden_en_attributen(pakket):
+    xml = _docx_xml(pakket / "redline-verordening.docx")
+    from lxml import etree
+
+    wortel = etree.fromstring(xml)
+    ins = ["".join(e.itertext()) for e in wortel.iter(f"{W}ins") if e.getparent().tag != f"{W}rPr"]
+    dels = ["".join(e.itertext()) for e in wortel.iter(f"{W}del") if e.getparent().tag != f"{W}rPr"]
+    assert "24" in ins and "18" in dels
+    assert any("Heuvelrode-Noord" in t or "-Noord" in t for t in ins)
+    assert any("Hardheidsclausule" in t for t in ins)        # added article, heading included
+    assert any("Verrekening van de boete" in t for t in dels)  # removed article
+    assert "19" in ins and "20" in dels                      # renumbering: Artikel 20 → 19
+    wijz = [e for e in wortel.iter(f"{W}ins", f"{W}del")]
+    ids = [e.get(f"{W}id") for e in wijz]
+    assert len(ids) == len(set(ids))
+    assert {e.get(f"{W}author") for e in wijz} == {"Team Werk en Inkomen, beleidsadvies"}
+    assert {e.get(f"{W}date") for e in wijz} == {"2021-07-01T00:00:00Z"}
+    # a whole deleted paragraph has its paragraph mark deleted too
+    marks = [p for p in wortel.iter(f"{W}p") if p.find(f"{W}pPr/{W}rPr/{W}del") is not None]
+    assert marks
+
+
+@pytest.mark.parametrize("document", DOCS)
+def test_redline_accepteren_en_verwerpen(pakket, renders, document):
+    pad = pakket / f"redline-{document}.docx"
+    assert pad.exists(), document
+    xml = _docx_xml(pad)
+    assert alinea_teksten(accepteer(xml)) == renders["nieuw"][document]
+    assert alinea_teksten(verwerp(xml)) == renders["oud"][document]
+
+
+def test_redline_beleidskader_vrije_tekst(pakket):
+    xml = _docx_xml(pakket / "redline-beleidskader.docx").decode("utf-8")
+    assert re.search(r"<w:ins [^>]*>(?:(?!</w:ins>).)*&amp;(?:(?!</w:ins>).)*</w:ins>", xml)
+    assert re.search(r"<w:del [^>]*>(?:(?!</w:del>).)*<w:delText[^>]*>volwaardig</w:delText>", xml)
+
+
+def test_drieluik(pakket):
+    xml = _docx_xml(pakket / "drieluik-verordening.docx").decode("utf-8")
+    assert 'w:orient="landscape"' in xml
+    from lxml import etree
+
+    wortel = etree.fromstring(xml.encode("utf-8"))
+    rijen = []
+    for tr in wortel.iter(f"{W}tr"):
+        rijen.append(["".join((t.text or "") if t.tag == f"{W}t" else "\n" for t in tc.iter(f"{W}t", f"{W}br"))
+                      for tc in tr.iter(f"{W}tc")])
+    kop, *rijen = rijen
+    assert kop[0].startswith("Huidige tekst (versie 0.3)") and kop[1].startswith("Nieuwe tekst (versie 0.4)")
+    per_titel = {}
+    for r in rijen:
+        titel = (r[0] or r[1]).split("\n")[0]
+        per_titel[titel.split(". ", 1)[1]] = r
+    mb = per_titel["Maatschappelijke begeleiding"]
+    assert mb[0].startswith("Artikel 9.") and "18 maanden" in mb[0] and "24 maanden" in mb[1]
+    assert "18 → 24" in mb[2]
+    pvt = per_titel["Participatieverklaringstraject"]
+    assert "lokaal, door de gemeente zelf → regionaal" in pvt[2]
+    advies = per_titel["Advies"]   # renumbered and changed: matched by id, both numbers
+    assert advies[0].startswith("Artikel 21.") and advies[1].startswith("Artikel 20.")
+    assert "Artikel 21 wordt artikel 20" in advies[2]
+    hard = per_titel["Hardheidsclausule"]
+    assert hard[0] == "" and hard[1].startswith("Artikel 22.") and "nee → ja" in hard[2]
+    verr = per_titel["Verrekening van de boete met de bijstand"]
+    assert verr[1] == "" and verr[0].startswith("Artikel 19.") and "vervalt" in verr[2]
+
+
+def test_wijzigingsverordening(pakket):
+    tekst = "\n".join(_teksten(pakket / "wijzigingsverordening.docx"))
+    assert "Verordening tot wijziging van de Verordening inburgering Heuvelrode 2022" in tekst
+    assert "De raad van de gemeente Heuvelrode;" in tekst and "gelet op" in tekst and "besluit vast te stellen" in tekst
+    i = tekst.index("Artikel I\n")
+    art1 = tekst[i : tekst.index("Artikel II\n")]
+    onderdelen = re.findall(r"^([A-Z])\n(.*)$", art1, re.M)
+    formules = [f for _, f in onderdelen]
+    assert [l for l, _ in onderdelen] == list("ABCDEF")
+    # article order, OLD numbers, letter suffix for the inserted article
+    assert formules == [
+        "Artikel 7 komt te luiden:",
+        "Artikel 9 komt te luiden:",
+        "Artikel 19 vervalt.",
+        "Artikel 21 komt te luiden:",
+        "Na artikel 22 wordt een artikel ingevoegd, luidende:",
+        "Artikel 23 komt te luiden:",   # evaluatie names the adviesraad; old and new number 23
+    ]
+    assert "Artikel 22a. Hardheidsclausule" in art1
+    assert "duurt 24 maanden" in art1 or "24 maanden" in art1
+    assert "Artikel II\nDeze verordening treedt in werking op 1 januari 2022." in tekst
+    assert "Deze verordening wordt aangehaald als:" in tekst
+    toel = tekst[tekst.index("Artikelsgewijs"):]
+    assert "Duur maatschappelijke begeleiding (maanden): 18 → 24." in toel
+    assert "Hardheidsclausule: nee → ja." in toel
+    assert "niet opnieuw genummerd" in tekst
+
+
+def test_versies_op_elke_pagina(pakket):
+    for pad in pakket.glob("*.docx"):
+        with zipfile.ZipFile(pad) as z:
+            kop = "".join(z.read(n).decode() for n in z.namelist() if "header" in n)
+            voet = "".join(z.read(n).decode() for n in z.namelist() if "footer" in n)
+        assert "0.3 → 0.4" in kop, pad.name
+        assert "0.3 (1 juni 2021) → 0.4 (1 juli 2021)" in voet, pad.name
+
+
+# ------------------------------------------------------------------------------- inputs
+
+def test_identiek(tmp_path):
+    pad = tmp_path / "a.yaml"
+    shutil.copy(VOORBEELD, pad)
+    echo = Uitvoer()
+    assert diff_cli(str(pad), str(VOORBEELD), tmp_path / "uit", echo=echo) == 0
+    namen = sorted(p.name for p in (tmp_path / "uit").iterdir())
+    assert namen == ["manifest.json", "wijzigingen.docx", "wijzigingen.md"]
+    assert "geen wijzigingen" in (tmp_path / "uit" / "wijzigingen.md").read_text(encoding="utf-8").lower()
+    assert "Geen wijzigingen" in echo.alles
+
+
+def test_ongeldig_bestand(tmp_path):
+    pad = tmp_path / "fout.yaml"
+    pad.write_text(VOORBEELD.read_text(encoding="utf-8").replace("uren: 12", "uren: 2"), encoding="utf-8")
+    echo = Uitvoer()
+    assert diff_cli(str(VOORBEELD), str(pad), tmp_path / "uit", echo=echo) == 1
+    assert "pvt.uren" in echo.alles and "fout" in echo.alles
+    assert not (tmp_path / "uit").exists()
+
+
+def test_andere_gemeente(tmp_path):
+    pad = tmp_path / "ander.yaml"
+    pad.write_text(VOORBEELD.read_text(encoding="utf-8").replace("naam: Heuvelrode", "naam: Dalstede"), encoding="utf-8")
+    echo = Uitvoer()
+    assert diff_cli(str(VOORBEELD), str(pad), tmp_path / "uit", echo=echo) == 0
+    assert any("Dalstede" in e and "Heuvelrode" in e for e in echo.err)
+    md = (tmp_path / "uit" / "wijzigingen.md").read_text(encoding="utf-8")
+    assert "Let op" in md and "Dalstede" in md
+
+
+def test_niet_overschrijven(tmp_path, versies):
+    uit = tmp_path / "uit"
+    assert diff_cli(str(versies[0]), str(versies[1]), uit, echo=Uitvoer()) == 0
+    assert diff_cli(str(versies[0]), str(versies[1]), uit, echo=Uitvoer()) == 0  # own files: fine
+    (uit / "wijzigingen.md").write_text("aantekeningen van de griffie", encoding="utf-8")
+    echo = Uitvoer()
+    assert diff_cli(str(versies[0]), str(versies[1]), uit, echo=echo) == 3
+    assert (uit / "wijzigingen.md").read_text(encoding="utf-8") == "aantekeningen van de griffie"
+
+
+def _git(map_: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=map_, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    if shutil.which("git") is None:
+        pytest.skip("git ontbreekt")
+    r = tmp_path / "repo"
+    (r / "keuzes").mkdir(parents=True)
+    shutil.copy(ROOT / "choices" / "hbel" / "regio.yaml", r / "keuzes" / "regio.yaml")
+    shutil.copy(ROOT / "choices" / "hbel" / "blaricum.yaml", r / "keuzes" / "blaricum.yaml")
+    _git(r, "init", "-q")
+    _git(r, "-c", "user.name=t", "-c", "user.email=t@t", "add", ".")
+    _git(r, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "v1")
+    regio = (r / "keuzes" / "regio.yaml").read_text(encoding="utf-8")
+    waarde = yaml.safe_load(regio)["maatschappelijke_begeleiding"]["duur_maanden"]
+    regio = re.sub(r"(\n  duur_maanden: )\d+", rf"\g<1>{waarde + 6}", regio, count=1)
+    assert f"duur_maanden: {waarde + 6}" in regio
+    (r / "keuzes" / "regio.yaml").write_text(regio, encoding="utf-8")
+    _git(r, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "v2")
+    monkeypatch.chdir(r)
+    return r, waarde
+
+
+def test_git_revisies(repo, tmp_path):
+    r, waarde = repo
+    echo = Uitvoer()
+    code = diff_cli("HEAD~1:keuzes/blaricum.yaml", "HEAD:keuzes/blaricum.yaml", tmp_path / "uit", echo=echo)
+    assert code == 0, echo.alles
+    md = (tmp_path / "uit" / "wijzigingen.md").read_text(encoding="utf-8")
+    assert "maatschappelijke_begeleiding.duur_maanden" in md and f"| {waarde} | {waarde + 6} |" in md  # from extends at that revision
+    assert "HEAD~1:keuzes/blaricum.yaml" in md
+
+
+def test_git_werkboom_tegen_revisie(repo, tmp_path):
+    r, waarde = repo
+    echo = Uitvoer()
+    assert diff_cli("HEAD:keuzes/blaricum.yaml", "keuzes/blaricum.yaml", tmp_path / "uit", echo=echo) == 0
+    assert "geen wijzigingen" in (tmp_path / "uit" / "wijzigingen.md").read_text(encoding="utf-8").lower()
+
+
+@pytest.mark.parametrize("bron, woord", [("bestaatniet:keuzes/blaricum.yaml", "revisie"),
+                                         ("HEAD:keuzes/weg.yaml", "bestaat niet in revisie")])
+def test_git_onleesbaar(repo, tmp_path, bron, woord):
+    echo = Uitvoer()
+    assert diff_cli(bron, "keuzes/blaricum.yaml", tmp_path / "uit", echo=echo) == 2
+    assert woord in echo.alles and "Traceback" not in echo.alles
+    assert not (tmp_path / "uit").exists()
+
+
+def test_cli_zonder_traceback(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "kit", "diff", "nergens:x.yaml", str(VOORBEELD), "-o", str(tmp_path / "u")],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr + r.stdout and r.stderr.strip()
+
+
+@pytest.mark.libreoffice
+def test_redline_opent_in_libreoffice(pakket, tmp_path):
+    from kit.pdf import soffice
+
+    doel = tmp_path / "pdf"
+    doel.mkdir()
+    subprocess.run([soffice(), "--headless", f"-env:UserInstallation=file://{tmp_path}/profiel", "--convert-to", "pdf",
+                    "--outdir", str(doel), str(pakket / "redline-verordening.docx"), str(pakket / "drieluik-verordening.docx")],
+                   capture_output=True, timeout=240, check=True)
+    for naam in ("redline-verordening.pdf", "drieluik-verordening.pdf"):
+        pdf = doel / naam
+        assert pdf.exists() and pdf.stat().st_size > 10000
+        assert pdf.read_bytes().startswith(b"%PDF")
