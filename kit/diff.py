@@ -33,7 +33,13 @@ from kit.errors import InputError, KitError, ValidationFailed
 SJABLONEN = "diff"
 _ISO_DATUM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _REF = re.compile(r"(?<!\\)⟦(ref|nr):([a-z0-9-]+)⟧")
-NIET_VERGELEKEN = ("versie",)   # the versions themselves are named on every page, not as a change
+NIET_VERGELEKEN = ("versie",)
+#: what the templates of templates/diff/ see (besides ``meta``, ``gemeente`` and the filters)
+PAKKET_SLEUTELS = (
+    "oud", "nieuw", "wijzigingen", "documenten", "waarschuwingen", "geen_wijzigingen", "drieluik",
+    "wijzigingsverordening", "rijen", "vernummerd", "citeertitel", "onderdelen", "citeertitel_oud",
+    "gelet_op", "verordening_nieuw", "versie_nieuw",
+)   # the versions themselves are named on every page, not as a change
 
 
 # ------------------------------------------------------------------------------- one version

@@ -345,3 +345,23 @@ def test_redline_opent_in_libreoffice(pakket, tmp_path):
         pdf = doel / naam
         assert pdf.exists() and pdf.stat().st_size > 10000
         assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_pakket_context_is_het_contract(monkeypatch, versies, tmp_path):
+    """Every key the pack templates get is declared in PAKKET_SLEUTELS (tests/test_templates.py uses it)."""
+    import kit.diff as d
+
+    gezien: set[str] = set()
+    echt = d._omgeving
+
+    class Spion:
+        def __init__(self, sj):
+            self.sj = sj
+
+        def render(self, naam, ctx):
+            gezien.update(ctx)
+            return self.sj.render(naam, ctx)
+
+    monkeypatch.setattr(d, "_omgeving", lambda: Spion(echt()))
+    assert diff_cli(str(versies[0]), str(versies[1]), tmp_path / "uit", echo=Uitvoer()) == 0
+    assert gezien - {"meta", "gemeente"} <= set(d.PAKKET_SLEUTELS)
