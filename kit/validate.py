@@ -443,6 +443,12 @@ def regel_hoor_en_wederhoor(choices: Any, wet: dict[str, Figuur]) -> Iterable[Fi
         yield bevinding(choices, WAARSCHUWING, "handhaving.hoor_en_wederhoor", bericht("validate.zonder_hoor_en_wederhoor"))
 
 
+def regel_tolk_tegenstrijdig(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    """A tolk at the brede intake while the tolkvoorziening is switched off gives two conflicting articles."""
+    if _haal(choices.data, "brede_intake.tolk") is True and _haal(choices.data, "tolk.inzet") is False:
+        yield bevinding(choices, WAARSCHUWING, "tolk.inzet", bericht("validate.tolk_tegenstrijdig"))
+
+
 REGELS: list[Regel] = [
     regel_inwerkingtreding,
     regel_pvt_uren,
@@ -463,6 +469,7 @@ REGELS: list[Regel] = [
     regel_begeleiding_gezinsmigranten,
     regel_verrekening_en_samenloop,
     regel_hoor_en_wederhoor,
+    regel_tolk_tegenstrijdig,
 ]
 REGELS.append(__import__("kit.tijdpad", fromlist=["controleer"]).controleer)  # planning (kit/tijdpad.py)
 

@@ -180,6 +180,8 @@ WAARSCHUWINGEN = [
      {"handhaving.samenloop_participatiewet": "beide_mogelijk", "handhaving.verrekening_bijstand": False}),
     ("zonder hoor en wederhoor", {"handhaving.hoor_en_wederhoor": False}, "handhaving.hoor_en_wederhoor",
      {"handhaving.hoor_en_wederhoor": True}),
+    ("tolk tegenstrijdig", {"tolk.inzet": False, "brede_intake.tolk": True}, "tolk.inzet",
+     {"tolk.inzet": False, "brede_intake.tolk": False}),
 ]
 
 
