@@ -204,6 +204,8 @@ class Huisstijl:
         self.content_types = namen["[Content_Types].xml"].data.decode("utf-8")
         self.heeft_core = any(d.naam == "docProps/core.xml" for d in self.delen)
         self._gecomprimeerd: dict[str, tuple[int, int, bytes]] = {}
+        self._styles_gecomprimeerd: tuple[int, int, bytes] | None = None
+        self._media_gecomprimeerd: dict[bytes, tuple[int, int, bytes]] = {}
 
     @staticmethod
     def _hoofddeel(namen: Mapping[str, _Deel]) -> str:
@@ -246,8 +248,8 @@ class Huisstijl:
         vervangen: dict[str, bytes] = {}
         for naam, sjabloon in self.sjablonen.items():
             vervangen[naam] = sjabloon.render(waarden).encode("utf-8")
-        if self.styles_naam:
-            vervangen[self.styles_naam] = self.styles_xml
+        if self.styles_naam:  # the same for every document: compressed once per process
+            vervangen[self.styles_naam] = self._styles_gecomprimeerd or self._comprimeer_styles()
         vervangen["docProps/core.xml"] = core_xml(meta).encode("utf-8")
         nieuw: list[tuple[str, bytes]] = []
         if body.media:
@@ -257,11 +259,24 @@ class Huisstijl:
             if 'Extension="png"' not in ct:
                 ct = ct.replace("</Types>", '<Default Extension="png" ContentType="image/png"/></Types>')
             vervangen["[Content_Types].xml"] = ct.encode("utf-8")
-            nieuw = [(self.media_map + naam, data) for _rid, naam, data in body.media]
+            nieuw = [(self.media_map + naam, self._media(data)) for _rid, naam, data in body.media]
         if not self.heeft_core:
             vervangen.update(self._core_toevoegen())
             nieuw.append(("docProps/core.xml", vervangen["docProps/core.xml"]))
         return _zip([(d.naam, vervangen[d.naam] if d.naam in vervangen else self._vast(d)) for d in self.delen] + nieuw)
+
+    def _comprimeer_styles(self) -> tuple[int, int, bytes]:
+        self._styles_gecomprimeerd = comprimeer(self.styles_xml)
+        return self._styles_gecomprimeerd
+
+    def _media(self, data: bytes) -> tuple[int, int, bytes]:
+        """A chart, compressed once per process (the same PNG recurs in documents and gemeenten)."""
+        gecomprimeerd = self._media_gecomprimeerd.get(data)
+        if gecomprimeerd is None:
+            if len(self._media_gecomprimeerd) >= 16:
+                self._media_gecomprimeerd.pop(next(iter(self._media_gecomprimeerd)))
+            gecomprimeerd = self._media_gecomprimeerd[data] = comprimeer(data)
+        return gecomprimeerd
 
     def _vast(self, deel: _Deel) -> tuple[int, int, bytes]:
         """An unchanged part, compressed once per process."""
