@@ -551,7 +551,8 @@ def maak_pakket(oud: Versie, nieuw: Versie, werkmap: Path) -> Pakket:
         "gemeente": nieuw.ctx.get("gemeente"),
     }
     stijl = nieuw.stijl
-    pakket.bestanden["wijzigingen.docx"] = _schrijf_markup(stijl, "wijzigingen.md.j2", ctx, _pakket_meta(nieuw, info, "wijzigingen"), hcontext)
+    liggend = _liggend(nieuw.stijl_pad, werkmap)
+    pakket.bestanden["wijzigingen.docx"] = _schrijf_markup(liggend, "wijzigingen.md.j2", ctx, _pakket_meta(nieuw, info, "wijzigingen"), hcontext)
     pakket.bestanden["wijzigingen.md"] = _omgeving().render(f"{SJABLONEN}/wijzigingen.markdown.j2", ctx).encode("utf-8")
     if pakket.geen_wijzigingen:
         return pakket
@@ -566,7 +567,6 @@ def maak_pakket(oud: Versie, nieuw: Versie, werkmap: Path) -> Pakket:
             nieuw.modellen[naam], meta, nieuw.ctx.get("grafieken") or {}, hcontext, lichaam=lichaam)
 
     if drieluik:
-        liggend = _liggend(nieuw.stijl_pad, werkmap)
         d_ctx = dict(ctx, rijen=drieluik, vernummerd=vernummerd, citeertitel=_citeertitel(nieuw))
         pakket.bestanden["drieluik-verordening.docx"] = _schrijf_markup(
             liggend, "drieluik.md.j2", d_ctx, _pakket_meta(nieuw, info, "drieluik", "verordening"), hcontext)
