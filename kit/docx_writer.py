@@ -33,6 +33,7 @@ REL_VOET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/
 REL_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 EMU_PER_TWIP = 635
 _ONGELDIG = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SPECIAAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
 _GETAL = re.compile(r"^[−\-]?(€\s?)?[\d.]+(,\d+)?(\s?%)?$")
 
 
@@ -40,6 +41,8 @@ _GETAL = re.compile(r"^[−\-]?(€\s?)?[\d.]+(,\d+)?(\s?%)?$")
 
 def xml_tekst(tekst: str) -> str:
     """Text for XML content/attributes: escaped, characters XML cannot hold removed."""
+    if _SPECIAAL.search(tekst) is None:  # most runs: nothing to escape or remove
+        return tekst
     tekst = _ONGELDIG.sub("", tekst)
     return tekst.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
