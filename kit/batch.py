@@ -123,14 +123,13 @@ def zoek_bestanden(bronnen: Sequence[Path | str]) -> list[Path]:
     return gevonden
 
 
-def ontdek(bronnen: Sequence[Path | str]) -> tuple[list[Bron], list[Path]]:
-    """(gemeente files to render, regio files skipped)."""
+def ontdek(bronnen: Sequence[Path | str], kaart: Callable = map) -> tuple[list[Bron], list[Path]]:
+    """(gemeente files to render, regio files skipped); ``kaart``: a (parallel) map."""
     from kit.context import slug
 
     bestanden = zoek_bestanden(bronnen)
     info: dict[Path, Bron] = {}
-    for p in bestanden:
-        leesbaar, extends, naam = _kijk(p)
+    for p, (leesbaar, extends, naam) in zip(bestanden, kaart(_kijk, bestanden)):
         doel = None
         if extends:
             e = Path(extends)
@@ -339,21 +338,15 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_werker)
 
 
-def _voer_uit(taken: list[tuple[Callable, tuple]], jobs: int, bij_klaar: Callable[[Any], None]) -> None:
-    """Run the tasks (in this process for one job or one task), calling ``bij_klaar`` per result."""
-    if jobs <= 1 or len(taken) <= 1:
+def _voer_uit(taken: list[tuple[Callable, tuple]], pool: ProcessPoolExecutor | None, bij_klaar: Callable[[Any], None]) -> None:
+    """Run the tasks (in this process without a pool), calling ``bij_klaar`` per result."""
+    if pool is None or len(taken) <= 1:
         for functie, args in taken:
             bij_klaar(functie(*args))
         return
-    pool = _pool(min(jobs, len(taken)))
-    try:
-        futures: list[Future] = [pool.submit(functie, *args) for functie, args in taken]
-        for f in as_completed(futures):
-            bij_klaar(f.result())
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+    futures: list[Future] = [pool.submit(functie, *args) for functie, args in taken]
+    for f in as_completed(futures):
+        bij_klaar(f.result())
 
 
 def batch(
@@ -373,8 +366,34 @@ def batch(
     jobs = jobs or os.cpu_count() or 1
     if pdf:
         pdf_keuze(True)  # no LibreOffice: usage error before anything is written
-    te_renderen, regio = ontdek(bronnen)
-    uitvoer = Path(uitvoer)
+    bestanden = zoek_bestanden(bronnen)
+    bereid_voor()  # in the parent: forked workers inherit the prepared state
+    pool = None
+    if jobs > 1 and len(bestanden) > 1:
+        import gc
+
+        gc.freeze()  # the prepared state is never collected: no copy-on-write by the collector
+        pool = _pool(min(jobs, len(bestanden)))
+    try:
+        return _batch(bronnen, Path(uitvoer), jobs, pdf, force, fout, tty, pool)
+    except BaseException:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+            pool = None
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+        if jobs > 1 and len(bestanden) > 1:
+            import gc
+
+            gc.unfreeze()
+
+
+def _batch(bronnen, uitvoer: Path, jobs: int, pdf: bool, force: bool, fout, tty: bool, pool) -> tuple[list[Resultaat], list[Path]]:
+    # the workers are forked here, by the first map, before any thread (rich) is started
+    kaart = (lambda f, xs: pool.map(f, xs, chunksize=max(1, len(xs) // (4 * jobs)))) if pool else map
+    te_renderen, regio = ontdek(bronnen, kaart)
 
     resultaten: dict[str, Resultaat] = {}
     taken: list[tuple[Callable, tuple]] = []
@@ -390,7 +409,6 @@ def batch(
             eerder[b.slug] = b.pad
         taken.append((render_een, (str(b.pad), str(uitvoer), b.slug, pdf, force)))
 
-    bereid_voor()  # in the parent: forked workers inherit the prepared state
     voortgang = _Voortgang(len(te_renderen), fout, tty)
     for r in resultaten.values():
         voortgang.stap(r)
@@ -404,7 +422,7 @@ def batch(
         voortgang.stap(r)
 
     try:
-        _voer_uit(taken, jobs, klaar)
+        _voer_uit(taken, pool, klaar)
         if pdf:
             gelukt = [r for r in resultaten.values() if r.code == 0 and r.map]
             groepen = _groepen([r.map for r in gelukt], PDF_GROEP // 5 or 1, jobs)
@@ -421,7 +439,7 @@ def batch(
                         voortgang.melding(f)
                     voortgang.stap(r, fase="pdf")
 
-            _voer_uit([(pdf_groep, (g, force)) for g in groepen], jobs, pdf_klaar)
+            _voer_uit([(pdf_groep, (g, force)) for g in groepen], pool, pdf_klaar)
     finally:
         voortgang.stop()
     volgorde = [str(b.pad) for b in te_renderen]
