@@ -151,3 +151,26 @@ def test_onbestaande_bron_en_lege_map(tmp_path):
     r = kit("batch", str(tmp_path), "-o", str(tmp_path / "uit"))
     assert r.exit_code == 2
     assert "Traceback" not in r.output
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_pdf_in_groepen_twee_gemeenten_in_een_libreoffice_aanroep(tmp_path):
+    import json
+
+    invoer = tmp_path / "in"
+    invoer.mkdir()
+    _kopie(invoer, "Aadorp")
+    _kopie(invoer, "Bedorp")
+    uit = tmp_path / "uit"
+    r = kit("batch", str(invoer), "-o", str(uit), "--jobs", "1", "--pdf")
+    assert r.exit_code == 0, r.output
+    for slug in ("aadorp", "bedorp"):
+        map_ = uit / slug
+        pdfs = sorted(p.name for p in map_.glob("*.pdf"))
+        assert pdfs == sorted(f"{d}.pdf" for d in ("startnotitie", "beleidskader", "verordening", "beleidsregels", "raadsinformatiebrief"))
+        assert all((map_ / p).read_bytes().startswith(b"%PDF") for p in pdfs)
+        m = json.loads((map_ / "manifest.json").read_text(encoding="utf-8"))
+        assert {o["name"] for o in m["outputs"]} >= set(pdfs)
+        assert m["inputs"]
+    assert sorted(p.name for p in uit.iterdir()) == ["aadorp", "bedorp"]  # no temp folders left
