@@ -35,10 +35,11 @@ def sha256_bestand(pad: Path) -> str:
     return h.hexdigest()
 
 
-def schrijf_atomisch(pad: Path | str, data: bytes) -> None:
+def schrijf_atomisch(pad: Path | str, data: bytes, fsync_map: bool = True) -> None:
     """Write ``data`` to ``pad`` via a temp file in the same folder (fsync, rename).
 
     The temp file is removed on any error, so no ``.kit-*.tmp`` is ever left behind.
+    ``fsync_map=False``: the caller fsyncs the folder itself, once after several files.
     """
     pad = Path(pad)
     pad.parent.mkdir(parents=True, exist_ok=True)
@@ -56,7 +57,8 @@ def schrijf_atomisch(pad: Path | str, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-    _fsync_map(pad.parent)
+    if fsync_map:
+        _fsync_map(pad.parent)
 
 
 def _umask() -> int:
@@ -182,9 +184,13 @@ class Manifest:
 def schrijf_alles(map_: Path, bestanden: Mapping[str, bytes], manifest: Manifest) -> list[Path]:
     """Write every file atomically and register it in ``manifest`` (not yet saved)."""
     geschreven = []
-    for naam, data in bestanden.items():
-        pad = map_ / naam
-        schrijf_atomisch(pad, data)
-        manifest.registreer(naam, data)
-        geschreven.append(pad)
+    try:
+        for naam, data in bestanden.items():
+            pad = map_ / naam
+            schrijf_atomisch(pad, data, fsync_map=False)
+            manifest.registreer(naam, data)
+            geschreven.append(pad)
+    finally:  # the renames made durable with one folder fsync, not one per file
+        if geschreven:
+            _fsync_map(map_)
     return geschreven
