@@ -106,9 +106,14 @@ def zoek_bestanden(bronnen: Sequence[Path | str]) -> list[Path]:
     gezien: set[Path] = set()
     for bron in bronnen:
         bron = Path(bron)
-        if bron.is_dir():
+        if bron.is_dir():  # hidden folders and files (.venv, .git, editor files) are not searched
             kandidaten = sorted(
-                (p for p in bron.rglob("*") if p.suffix.lower() in (".yaml", ".yml") and p.is_file()),
+                (
+                    p for p in bron.rglob("*")
+                    if p.suffix.lower() in (".yaml", ".yml")
+                    and not any(d.startswith(".") for d in p.relative_to(bron).parts)
+                    and p.is_file()
+                ),
                 key=lambda p: p.as_posix(),
             )
         elif bron.exists():
@@ -338,15 +343,29 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_werker)
 
 
-def _voer_uit(taken: list[tuple[Callable, tuple]], pool: ProcessPoolExecutor | None, bij_klaar: Callable[[Any], None]) -> None:
-    """Run the tasks (in this process without a pool), calling ``bij_klaar`` per result."""
+def _voer_uit(
+    taken: list[tuple[Callable, tuple]],
+    pool: ProcessPoolExecutor | None,
+    bij_klaar: Callable[[Any], None],
+    bij_fout: Callable[[tuple, BaseException], None],
+) -> None:
+    """Run the tasks (in this process without a pool), calling ``bij_klaar`` per result.
+
+    A task that dies outside its own error handling (a worker killed, out of memory) is passed
+    to ``bij_fout`` with its arguments; the other tasks go on.
+    """
     if pool is None or len(taken) <= 1:
         for functie, args in taken:
             bij_klaar(functie(*args))
         return
-    futures: list[Future] = [pool.submit(functie, *args) for functie, args in taken]
+    futures: dict[Future, tuple] = {pool.submit(functie, *args): args for functie, args in taken}
     for f in as_completed(futures):
-        bij_klaar(f.result())
+        try:
+            resultaat = f.result()
+        except Exception as e:
+            bij_fout(futures[f], e)
+            continue
+        bij_klaar(resultaat)
 
 
 def batch(
@@ -422,7 +441,7 @@ def _batch(bronnen, uitvoer: Path, jobs: int, pdf: bool, force: bool, fout, tty:
         voortgang.stap(r)
 
     try:
-        _voer_uit(taken, pool, klaar)
+        _voer_uit(taken, pool, klaar, lambda args, e: klaar(_mislukt(args[0], e)))
         if pdf:
             gelukt = [r for r in resultaten.values() if r.code == 0 and r.map]
             groepen = _groepen([r.map for r in gelukt], PDF_GROEP // 5 or 1, jobs)
@@ -439,11 +458,21 @@ def _batch(bronnen, uitvoer: Path, jobs: int, pdf: bool, force: bool, fout, tty:
                         voortgang.melding(f)
                     voortgang.stap(r, fase="pdf")
 
-            _voer_uit([(pdf_groep, (g, force)) for g in groepen], pool, pdf_klaar)
+            _voer_uit(
+                [(pdf_groep, (g, force)) for g in groepen], pool, pdf_klaar,
+                lambda args, e: pdf_klaar([_mislukt(m, e, m) for m in args[0]]),
+            )
     finally:
         voortgang.stop()
     volgorde = [str(b.pad) for b in te_renderen]
     return [resultaten[k] for k in volgorde if k in resultaten], regio
+
+
+def _mislukt(bron: str, e: BaseException, map_: str = "") -> Resultaat:
+    return Resultaat(
+        bron=bron, code=2, map=map_, slug=Path(map_).name if map_ else "",
+        fouten=[bericht("algemeen.onverwachte_fout", soort=f"{type(e).__name__}: {e}")],
+    )
 
 
 def _groepen(mappen: list[str], per_groep: int, jobs: int) -> list[list[str]]:
