@@ -103,14 +103,15 @@ def getal(waarde: Any, decimalen: int | None = None) -> str:
 
 
 def euro(waarde: Any) -> str:
-    """``200000`` → ``"€ 200.000"``; negative amounts as ``"−€ 1.000"``."""
+    """``200000`` → ``"€ 200.000"``; negative amounts as ``"−€ 1.000"``. A no-break space
+    (U+00A0) after "€": an amount in a formula never breaks over two lines."""
     x = _breuk(waarde)
     tekst = getal(abs(x), 0 if x.denominator == 1 else 2)
-    return ("−" if x < 0 else "") + "€ " + tekst
+    return ("−" if x < 0 else "") + "€\u00a0" + tekst
 
 
 def procent(waarde: Any) -> str:
-    return f"{getal(waarde)} %"
+    return f"{getal(waarde)}\u00a0%"
 
 
 def _uitkomst_tekst(x: Fraction) -> str:

@@ -168,15 +168,16 @@ def getal(waarde: Any, decimalen: int | None = None) -> str:
 
 
 def euro(waarde: Any) -> str:
-    """``1234`` → ``"€ 1.234"``; ``1234.5`` → ``"€ 1.234,50"``."""
+    """``1234`` → ``"€ 1.234"``; ``1234.5`` → ``"€ 1.234,50"``. A no-break space (U+00A0)
+    after "€", so an amount never breaks over two lines."""
     x = _decimaal(waarde)
     tekst = getal(abs(x), 0 if x == x.to_integral_value() else 2)
-    return ("−" if x < 0 else "") + "€ " + tekst
+    return ("−" if x < 0 else "") + "€\u00a0" + tekst
 
 
 def procent(waarde: Any) -> str:
-    """``40`` → ``"40 %"``."""
-    return f"{getal(waarde)} %"
+    """``40`` → ``"40 %"`` (no-break space before "%")."""
+    return f"{getal(waarde)}\u00a0%"
 
 
 def datum(waarde: Any) -> str:

@@ -36,7 +36,7 @@ def test_spuk_per_voorziening_uit_de_wettabel(wet):
     leer = posten["leerroutes"]
     n = _norm(wet, "spuk_leerroutes_asiel_max")
     assert leer.spuk == 20 * n
-    assert leer.spuk_regels[0].formule == f"20 × € {n:,} = € {20 * n:,}".replace(",", ".")
+    assert leer.spuk_regels[0].formule == f"20 × €\u00a0{n:,} = €\u00a0{20 * n:,}".replace(",", ".")
     assert leer.spuk_regels[0].norm == "spuk_leerroutes_asiel_max"
     assert leer.spuk_regels[0].bron == wet["spuk_leerroutes_asiel_max"].bron_kort
     assert len(leer.spuk_regels) == 1                       # no norm for gezinsmigranten' leerroute
@@ -68,7 +68,7 @@ def test_uitvoeringskosten(wet):
     b = bereken(fin, _prognose(), wet)
     ua, ug = _norm(wet, "uitvoeringskosten_asiel"), _norm(wet, "uitvoeringskosten_gezin")
     assert b.uitvoeringskosten == 20 * ua + 8 * ug
-    assert [r.formule for r in b.uitvoeringskosten_regels][0] == f"20 × € {ua:,} = € {20 * ua:,}".replace(",", ".")
+    assert [r.formule for r in b.uitvoeringskosten_regels][0] == f"20 × €\u00a0{ua:,} = €\u00a0{20 * ua:,}".replace(",", ".")
     assert [u.jaar for u in b.uitvoeringskosten_rijk] == [2020, 2021, 2022]
     assert b.uitvoeringskosten_rijk[0].incidenteel
     assert b.uitvoeringskosten_rijk_jaar == 136934 == b.uitvoeringskosten_beschikbaar
@@ -107,7 +107,7 @@ def test_maatschappelijke_begeleiding_gezinsmigranten_zonder_norm(wet):
     b = bereken({"kosten_per_gezinsmigrant": {"maatschappelijke_begeleiding": 1000}}, _prognose(), wet)
     post = b.per_voorziening["maatschappelijke_begeleiding"]
     assert [r.groep for r in post.raming_regels] == ["asiel", "gezin"]
-    assert post.raming_regels[1].formule == "8 × € 1.000 = € 8.000"
+    assert post.raming_regels[1].formule == "8 × €\u00a01.000 = €\u00a08.000"
     assert post.tekort == 8000
     assert any(r.sleutel == begroting.TEKORT_VOORZIENING and r.voorziening == "maatschappelijke_begeleiding"
                for r in b.risicos)

@@ -115,7 +115,7 @@ def test_tabel_met_herhaalde_kopregel(gerenderd):
     d = docx.Document(io.BytesIO(gerenderd))
     tabel = d.tables[0]
     assert [c.text for c in tabel.rows[0].cells] == ["Overtreding", "Bedrag"]
-    assert [c.text for c in tabel.rows[1].cells] == ["Brede intake", "€ 250"]
+    assert [c.text for c in tabel.rows[1].cells] == ["Brede intake", "€\u00a0250"]  # no-break space (templating.euro)
     assert "<w:tblHeader/>" in deel(gerenderd, "word/document.xml")
 
 

@@ -162,7 +162,7 @@ def test_ontbrekend_tabelbestand():
 def test_eenheden_hebben_een_tekst():
     for eenheid in EENHEDEN:
         assert heeft_bericht(f"minima.eenheid_{eenheid}")
-    assert met_eenheid(10000, "euro") == "€ 10.000"
+    assert met_eenheid(10000, "euro") == "€\u00a010.000"  # no-break space: document text
     assert met_eenheid(1, "maand") == "1 maand"
     assert met_eenheid(6, "maand") == "6 maanden"
     assert met_eenheid(2.5, "uur") == "2,50 uur"
@@ -173,7 +173,7 @@ def test_toon_minima_tekst():
     assert "2022-01-01" in tekst
     assert "pvt_uren_min" in tekst and "12 uur" in tekst and "art. 3.1 Besluit inburgering 2021" in tekst
     assert "Participatieverklaringstraject".lower() in tekst.lower()
-    assert "€ 800" in tekst
+    assert "€\u00a0800" in tekst
 
 
 def test_toon_minima_zonder_datum_is_nieuwste():
@@ -218,4 +218,4 @@ def test_cli_minima_slechte_datum_is_gebruiksfout():
 def test_figuur_als_dict():
     f: Figuur = wettabel().op("2022-01-01")["boete_pip_max"]
     d = f.als_dict()
-    assert d["waarde"] == 800 and d["sinds"] == "2022-01-01" and d["waarde_tekst"] == "€ 800"
+    assert d["waarde"] == 800 and d["sinds"] == "2022-01-01" and d["waarde_tekst"] == "€\u00a0800"

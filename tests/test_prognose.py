@@ -56,9 +56,9 @@ def test_rekenstappen_zichtbaar():
     p = _hbel("Huizen")
     assert [s.sleutel for s in p.stappen] == [
         "statushouders", "volwassenen", "kinderen", "onderwijsroute", "rest", "b1", "z", "gezinsmigranten"]
-    assert p.stap("onderwijsroute").formule == "20 × 40 % = 8,0 → 8"
+    assert p.stap("onderwijsroute").formule == "20 × 40\u00a0% = 8,0 → 8"
     assert p.stap("rest").formule == "20 − 8 = 12"
-    assert p.stap("b1").formule == "12 × 65 % = 7,8 → 8"
+    assert p.stap("b1").formule == "12 × 65\u00a0% = 7,8 → 8"
     assert p.stap("z").formule == "12 − 8 = 4"
     assert p.stap("kinderen").uitkomst == 9 == p.kinderen
     assert p.stap("onderwijsroute").afronding == "omhoog"
@@ -68,14 +68,14 @@ def test_rekenstappen_zichtbaar():
 
 def test_afronding_onderwijsroute_omhoog_b1_half_omhoog():
     blaricum = _hbel("Blaricum")
-    assert blaricum.stap("onderwijsroute").formule == "6 × 40 % = 2,4 → 3"   # omhoog, niet 2
-    assert blaricum.stap("b1").formule == "3 × 65 % = 1,95 → 2"
+    assert blaricum.stap("onderwijsroute").formule == "6 × 40\u00a0% = 2,4 → 3"   # omhoog, niet 2
+    assert blaricum.stap("b1").formule == "3 × 65\u00a0% = 1,95 → 2"
     eemnes = _hbel("Eemnes")
-    assert eemnes.stap("b1").formule == "2 × 65 % = 1,3 → 1"
+    assert eemnes.stap("b1").formule == "2 × 65\u00a0% = 1,3 → 1"
     # half up, exactly (Fraction): 5 × 70 % = 3,5 → 4
     p = bereken({"prognose": {"statushouders_per_jaar": 10, "volwassenen": 10, "aandeel_onderwijsroute_procent": 50,
                               "aandeel_b1_procent": 70}})
-    assert p.stap("b1").formule == "5 × 70 % = 3,5 → 4"
+    assert p.stap("b1").formule == "5 × 70\u00a0% = 3,5 → 4"
 
 
 def test_b1_eerst():
@@ -83,8 +83,8 @@ def test_b1_eerst():
     p = _hbel("Huizen", "b1_eerst")
     assert (p.b1, p.onderwijsroute, p.z) == (13, 3, 4)
     assert [s.sleutel for s in p.stappen][3:7] == ["b1", "rest", "onderwijsroute", "z"]
-    assert p.stap("b1").formule == "20 × 65 % = 13,0 → 13"
-    assert p.stap("onderwijsroute").formule == "7 × 40 % = 2,8 → 3"
+    assert p.stap("b1").formule == "20 × 65\u00a0% = 13,0 → 13"
+    assert p.stap("onderwijsroute").formule == "7 × 40\u00a0% = 2,8 → 3"
     eemnes = _hbel("Eemnes", "b1_eerst")
     assert (eemnes.b1, eemnes.onderwijsroute, eemnes.z) == (3, 1, 0)
     regio = regio_totaal([_hbel(n, "b1_eerst") for n in HBEL_TABEL_1])
@@ -95,14 +95,14 @@ def test_b1_eerst():
 def test_volwassenen_berekend_en_standaarden():
     p = bereken({"prognose": {"statushouders_per_jaar": 30, "gezinsmigranten_per_jaar": 8}})
     assert not p.volwassenen_gegeven
-    assert p.stap("volwassenen").formule == "30 × 67 % = 20,1 → 20"
+    assert p.stap("volwassenen").formule == "30 × 67\u00a0% = 20,1 → 20"
     assert (p.volwassenen, p.onderwijsroute, p.b1, p.z) == (20, 8, 8, 4)
     assert p.gezinsmigranten == 8 and p.inburgeraars == 28
     assert p.volgorde == "onderwijsroute_eerst"
     # 7 × 2/3 does not give the seed's 4 adults: that is why the seed's counts are given
     q = bereken({"prognose": {"statushouders_per_jaar": 7, "aandeel_volwassenen_procent": 66.67}})
     assert q.volwassenen == 5
-    assert q.stap("volwassenen").formule.startswith("7 × 66,67 % ≈ 4,67 → 5")
+    assert q.stap("volwassenen").formule.startswith("7 × 66,67\u00a0% ≈ 4,67 → 5")
 
 
 def test_nul_en_leeg():
@@ -124,9 +124,9 @@ def test_ongeldige_invoer(fout):
 def test_getalnotatie():
     assert prognose.getal(1234567) == "1.234.567"
     assert prognose.getal(2.4) == "2,4"
-    assert prognose.euro(200000) == "€ 200.000"
-    assert prognose.euro(-1920) == "−€ 1.920"
-    assert prognose.procent(65) == "65 %"
+    assert prognose.euro(200000) == "€\u00a0200.000"  # no-break space
+    assert prognose.euro(-1920) == "−€\u00a01.920"
+    assert prognose.procent(65) == "65\u00a0%"
 
 
 def test_voorbeeld():

@@ -242,7 +242,7 @@ def test_toelichting_cijfers_met_bron(voorbeeld):
              "boete_duo_examen_max", "boete_duo_pvt_max", "boete_duo_map_max"]
     for naam in namen:
         f = figuren[naam]
-        waarde = euro(f.waarde) if f.eenheid == "euro" else getal(f.waarde)
+        waarde = plat(euro(f.waarde) if f.eenheid == "euro" else getal(f.waarde))
         bron = str(f.bron_kort) if f.artikel else f.wet
         # the value and, within the same sentence, its source
         patroon = re.escape(waarde) + r"[^.]*?(?:\.\d[^.]*?)*?" + re.escape(bron)
