@@ -152,6 +152,8 @@ def maak(uitvoer: Path = UITVOER) -> bytes:
     normal = doc.styles["Normal"]
     _font(normal, 10.5)
     _alinea(normal, 0, 6, 1.15)
+    # widow/orphan control explicit (Word and LibreOffice default to it, other readers need not)
+    normal.paragraph_format.widow_control = True
     _taal(doc)
 
     _font(_stijl(doc, "Title"), 22, True, kleur=KLEUR)
@@ -181,7 +183,9 @@ def maak(uitvoer: Path = UITVOER) -> bytes:
     _font(_stijl(doc, "Lid"), 10.5)
     _alinea(doc.styles["Lid"], 0, 6, links=0.9, eerste=-0.9, tab=0.9)
     _font(_stijl(doc, "List Paragraph"), 10.5)
-    _alinea(doc.styles["List Paragraph"], 0, 3, links=1.6, eerste=-0.7, tab=1.6)
+    # 6 pt after, like a Lid: contextualSpacing (from the default template) keeps the items of
+    # one list together, and the last item gets a lid's space before the next lid
+    _alinea(doc.styles["List Paragraph"], 0, 6, links=1.6, eerste=-0.7, tab=1.6)
     _font(_stijl(doc, "Opsomming"), 10.5)
     _alinea(doc.styles["Opsomming"], 0, 3, links=0.7, eerste=-0.5, tab=0.7)
     _font(_stijl(doc, "Caption"), 9, True, False, KLEUR)
