@@ -24,7 +24,7 @@ KEUZE_SLEUTELS = (
     "tolk", "kwaliteit", "handhaving", "participatie", "financien", "planning",
 )
 #: what build_context adds
-AFGELEIDE_SLEUTELS = ("wet", "meta", "prognose", "begroting", "tijdpad", "grafieken")
+AFGELEIDE_SLEUTELS = ("wet", "meta", "prognose", "prognose_regio", "begroting", "tijdpad", "grafieken")
 
 
 def slug(naam: str) -> str:
@@ -130,6 +130,9 @@ def build_context(choices: Any, wet: Mapping[str, Any]) -> dict[str, Any]:
     ctx["wet"] = dict(wet)
     ctx["meta"] = maak_meta(choices, data)
     _financien_en_planning(ctx, data, wet)
+    from kit.prognose import regio_van  # the regio per member gemeente (sibling files), or None
+
+    ctx["prognose_regio"] = regio_van(choices)
     return ctx
 
 

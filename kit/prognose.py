@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 ONDERWIJSROUTE_EERST = "onderwijsroute_eerst"
@@ -335,3 +336,78 @@ def regio_totaal(prognoses: Iterable[Prognose], naam: str = "") -> Prognose:
         delen=delen,
         **sommen,
     )
+
+
+
+def regio_van(choices: Any) -> Prognose | None:
+    """The regio's prognosis per member gemeente, for a choice file that ``extends`` a regio
+    file (HBEL: huizen.yaml → regio.yaml): the sum over every ``*.yaml`` next to the regio file
+    whose ``organisatie.regio`` comes from that same regio file, in the order of
+    ``organisatie.regio.gemeenten``. The file's own gemeente counts with ``choices.data``.
+
+    None when the file has no regio file, when fewer than two members are found, or when the
+    file is not on disk (``kit diff`` of a git revision). A sibling that does not load or has
+    no gemeente is left out; its own ``kit validate`` reports it.
+    """
+    try:
+        herkomst = choices.herkomst("organisatie.regio")
+        eigen = Path(choices.path).resolve()
+    except (AttributeError, TypeError, OSError):
+        return None
+    if herkomst is None:
+        return None
+    regio = Path(herkomst).resolve()
+    if regio == eigen or not regio.is_file() or not eigen.is_file() or eigen.parent != regio.parent:
+        return None
+    organisatie = choices.data.get("organisatie") or {}
+    regio_blok = organisatie.get("regio") or {}
+    leden: list[tuple[str, Prognose]] = []
+    for pad in sorted(regio.parent.glob("*.yaml")):
+        pad = pad.resolve()
+        if pad == regio:
+            continue
+        if pad == eigen:
+            naam = str((choices.data.get("gemeente") or {}).get("naam") or "")
+            try:
+                lid = (naam, bereken(choices.data.get("financien"), naam)) if naam else None
+            except (ValueError, TypeError):
+                lid = None
+        else:
+            lid = _regiolid(pad, regio)
+        if lid:
+            leden.append(lid)
+    if len(leden) < 2:
+        return None
+    rang = {str(n): i for i, n in enumerate(regio_blok.get("gemeenten") or [])}
+    leden.sort(key=lambda x: (rang.get(x[0], len(rang)), x[0]))
+    return regio_totaal((p for _, p in leden), naam=str(regio_blok.get("naam") or ""))
+
+
+_REGIOLEDEN: dict[tuple, tuple[str, Prognose] | None] = {}
+
+
+def _regiolid(pad: Path, regio: Path) -> tuple[str, Prognose] | None:
+    """(gemeente, prognosis) of a sibling file that extends ``regio``; None otherwise.
+    Kept per process by path, mtime and size (``kit batch`` renders every member)."""
+    from kit.errors import InputError
+    from kit.loader import load_choices
+
+    try:
+        st = pad.stat()
+    except OSError:
+        return None
+    sleutel = (str(pad), st.st_mtime_ns, st.st_size, str(regio))
+    if sleutel not in _REGIOLEDEN:
+        lid = None
+        try:
+            c = load_choices(pad)
+            herkomst = c.herkomst("organisatie.regio")
+            naam = str((c.data.get("gemeente") or {}).get("naam") or "")
+            if herkomst is not None and Path(herkomst).resolve() == regio and naam:
+                lid = (naam, bereken(c.data.get("financien"), naam))
+        except (InputError, ValueError, TypeError, AttributeError, OSError):
+            lid = None
+        if len(_REGIOLEDEN) > 256:
+            _REGIOLEDEN.clear()
+        _REGIOLEDEN[sleutel] = lid
+    return _REGIOLEDEN[sleutel]

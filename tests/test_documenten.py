@@ -352,6 +352,32 @@ def test_huizen_leest_als_regiogemeente(huizen, voorbeeld):
     assert "lokaal voor en voert haar lokaal uit" not in huizen["startnotitie"].tekst
 
 
+def test_huizen_regiotabel_per_gemeente(huizen, voorbeeld):
+    """A regio gemeente also shows the regio's prognosis per member (seed 001, bijlage 2, tabel 1)."""
+    for doc in ("startnotitie", "beleidskader"):
+        g = huizen[doc]
+        assert bookmark("tabel-prognose-regio") in g.bookmarks, doc
+        assert g.rij("Huizen") == ["Huizen", "29", "20", "8", "8", "4"]
+        assert g.rij("Blaricum") == ["Blaricum", "9", "6", "3", "2", "1"]
+        assert g.rij("Totaal HBEL") == ["Totaal HBEL", "54", "36", "16", "13", "7"]
+        assert [r[0] for r in g.tabelrijen if r and r[0] in ("Huizen", "Blaricum", "Eemnes", "Laren")] == [
+            "Huizen", "Blaricum", "Eemnes", "Laren"]
+    assert bookmark("tabel-prognose-regio") not in voorbeeld["startnotitie"].bookmarks
+
+
+def test_pvt_lokaal_uitbesteed_is_niet_zelf(huizen, voorbeeld):
+    """pvt.uitvoering 'lokaal' with organisatie.uitvoering.pvt 'overheidsopdracht' (Huizen) is
+    local outsourcing; the startnotitie and the RIB must not say the gemeente does it itself."""
+    for doc in ("startnotitie", "raadsinformatiebrief"):
+        tekst = normaliseer(huizen[doc].tekst)
+        assert "wordt door de gemeente uitbesteed (overheidsopdracht na aanbesteding)" in tekst, doc
+        assert "traject (PVT) wordt door de gemeente zelf" not in tekst
+        assert "duurt 12 uur en wordt door de gemeente zelf" not in tekst
+    # voorbeeld: pvt lokaal and inbesteden -> the gemeente does it itself
+    assert "Het participatieverklaringstraject (PVT) wordt door de gemeente zelf uitgevoerd" in normaliseer(
+        voorbeeld["startnotitie"].tekst)
+
+
 # --------------------------------------------------------------------------- choices change the text
 
 

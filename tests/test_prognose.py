@@ -151,3 +151,64 @@ def test_hbel_keuzebestanden():
         assert _rij(p) == HBEL_TABEL_1[naam]
         delen.append(p)
     assert _rij(regio_totaal(delen)) == HBEL_TOTAAL
+
+
+@pytest.mark.skipif(not (ROOT / "choices" / "hbel" / "huizen.yaml").exists(), reason="HBEL-bestanden ontbreken")
+def test_regio_van_hbel():
+    from kit.loader import load_choices
+
+    for bestand in HBEL_BESTANDEN.values():
+        regio = prognose.regio_van(load_choices(ROOT / "choices" / "hbel" / f"{bestand}.yaml"))
+        assert regio is not None and regio.is_regio and regio.gemeente == "HBEL"
+        assert [d.gemeente for d in regio.delen] == list(HBEL_TABEL_1)        # order of organisatie.regio.gemeenten
+        assert _rij(regio) == HBEL_TOTAAL
+        assert [_rij(d) for d in regio.delen] == list(HBEL_TABEL_1.values())
+    assert prognose.regio_van(load_choices(ROOT / "choices" / "voorbeeld.yaml")) is None
+
+
+def test_regio_van_eigen_gegevens_en_broers(tmp_path):
+    """The own gemeente counts with the data being rendered; a broken sibling, a file that does
+    not extend the regio and the regio file itself are left out; one member alone is no regio."""
+    from kit.loader import load_choices
+
+    voorbeeld = (ROOT / "choices" / "voorbeeld.yaml").read_text(encoding="utf-8")
+    (tmp_path / "regio.yaml").write_text(
+        "organisatie:\n  samenwerking: regionaal\n  regio:\n    naam: Testregio\n    gemeenten: [Bee, Aa]\n",
+        encoding="utf-8")
+
+    def lid(bestand: str, naam: str, statushouders: int) -> None:
+        import yaml
+
+        data = yaml.safe_load(voorbeeld)
+        data["gemeente"]["naam"] = naam
+        data["organisatie"].pop("regio", None)
+        data["financien"]["prognose"] = {"statushouders_per_jaar": statushouders, "volwassenen": statushouders}
+        tekst = "extends: regio.yaml\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        (tmp_path / bestand).write_text(tekst, encoding="utf-8")
+
+    lid("aa.yaml", "Aa", 10)
+    (tmp_path / "kapot.yaml").write_text("extends: regio.yaml\ngemeente: [\n", encoding="utf-8")
+    (tmp_path / "los.yaml").write_text(voorbeeld, encoding="utf-8")          # does not extend the regio
+    alleen = load_choices(tmp_path / "aa.yaml")
+    assert alleen.herkomst("organisatie.regio") is not None
+    assert prognose.regio_van(alleen) is None                                  # one member: no regio table
+    lid("bee.yaml", "Bee", 5)
+    regio = prognose.regio_van(load_choices(tmp_path / "aa.yaml"))
+    assert [d.gemeente for d in regio.delen] == ["Bee", "Aa"] and regio.volwassenen == 15
+    # the own file counts with the data in memory (an edited, not yet saved choice)
+    aa = load_choices(tmp_path / "aa.yaml")
+    aa.data["financien"]["prognose"]["statushouders_per_jaar"] = 20
+    aa.data["financien"]["prognose"]["volwassenen"] = 20
+    assert prognose.regio_van(aa).volwassenen == 25
+    # a changed sibling is read again
+    lid("bee.yaml", "Bee", 17)
+    assert prognose.regio_van(load_choices(tmp_path / "aa.yaml")).volwassenen == 27
+
+
+def test_regio_van_zonder_bestand():
+    class Keuzes:
+        data = {"gemeente": {"naam": "X"}}
+        path = None
+
+    assert prognose.regio_van(Keuzes()) is None
+    assert prognose.regio_van(object()) is None
