@@ -378,6 +378,17 @@ def test_pvt_lokaal_uitbesteed_is_niet_zelf(huizen, voorbeeld):
         voorbeeld["startnotitie"].tekst)
 
 
+def test_rib_planning_noemt_advies_adviesraad_bij_beleidskader(huizen):
+    from kit import tijdpad
+    from kit.loader import load_choices
+    from kit.templating import datum
+
+    b2 = tijdpad.bereken(load_choices(HUIZEN).data).fase(2).besluit
+    assert b2.adviesraad
+    rib = normaliseer(huizen["raadsinformatiebrief"].tekst)
+    assert f"het beleidskader, in uw vergadering van {datum(b2.datum)}, na advies van de adviesraad op {datum(b2.adviesraad)};" in rib
+
+
 # --------------------------------------------------------------------------- choices change the text
 
 
