@@ -587,9 +587,15 @@ def _wijzigingsverordening_ctx(oud: Versie, nieuw: Versie, artikelen: list[dict]
     nummers = wijzig_nummers(artikelen)
     doc = parse(_markup_met_nummers(nieuw.markup["verordening"], nummers), "verordening")
     secties = doc.secties()
+    oude_secties = oud.modellen["verordening"].secties()
     onderdelen_: list[dict] = []
     vorige = None
     for a in artikelen:
+        if a["soort"] == "gewijzigd" and _sectie_tekst(secties[a["id"]]) == _sectie_tekst(oude_secties[a["id"]]):
+            # changed only in the renumbered consolidated text (a reference to an article whose
+            # number moved); with the adopted numbering the text is the same: not amended
+            vorige = nummers[a["id"]]
+            continue
         if a["soort"] in ("gewijzigd", "nieuw", "vervallen"):
             o = dict(a, nummer=nummers[a["id"]], na=vorige, letter="")
             o["regels"] = _artikel_regels(secties[a["id"]]) if a["nieuw_nr"] else []

@@ -365,3 +365,127 @@ def test_pakket_context_is_het_contract(monkeypatch, versies, tmp_path):
     monkeypatch.setattr(d, "_omgeving", lambda: Spion(echt()))
     assert diff_cli(str(versies[0]), str(versies[1]), tmp_path / "uit", echo=Uitvoer()) == 0
     assert gezien - {"meta", "gemeente"} <= set(d.PAKKET_SLEUTELS)
+
+
+# ------------------------------------------------------------------------------- wijzigingsverordening: audit
+
+def _wijzigingsverordening_tekst(map_: Path) -> str:
+    return "\n".join(_teksten(map_ / "wijzigingsverordening.docx"))
+
+
+def _artikel_i_formules(tekst: str) -> list[str]:
+    art1 = tekst[tekst.index("Artikel I\n"): tekst.index("Artikel II\n")]
+    return [f for _, f in re.findall(r"^([A-Z])\n(.*)$", art1, re.M)]
+
+
+def test_wijzigingsverordening_geen_onderdeel_voor_alleen_een_verschoven_verwijzing(tmp_path):
+    """An article that refers to a later article: inserting an article before both renumbers
+    the consolidated text ("artikel 24" → "artikel 25"), but in the adopted regeling nothing is
+    renumbered, so the referring article's text stays the same and is not amended."""
+    eigen = tmp_path / "teksten" / "verordening" / "artikelen"
+    eigen.mkdir(parents=True)
+    bron = (ROOT / "templates" / "verordening" / "artikelen" / "evaluatie.md.j2").read_text(encoding="utf-8")
+    zin = "na de inwerkingtreding van deze verordening"
+    assert bron.count(zin) == 1
+    (eigen / "evaluatie.md.j2").write_text(bron.replace(zin, zin + " (bedoeld in {{ ref('inwerkingtreding') }})"), encoding="utf-8")
+    basis = _zet(VOORBEELD.read_text(encoding="utf-8"), [("  # teksten: teksten/heuvelrode.yaml", "  teksten: teksten")])
+    (tmp_path / "oud.yaml").write_text(_zet(basis, V1), encoding="utf-8")
+    (tmp_path / "nieuw.yaml").write_text(_zet(basis, [('nummer: "0.3"', 'nummer: "0.4"')]), encoding="utf-8")
+    echo = Uitvoer()
+    assert diff_cli(str(tmp_path / "oud.yaml"), str(tmp_path / "nieuw.yaml"), tmp_path / "uit", echo=echo) == 0, echo.alles
+    # the consolidated text did change: redline and drieluik show the evaluatie article
+    drieluik = "\n".join(_teksten(tmp_path / "uit" / "drieluik-verordening.docx"))
+    assert "(bedoeld in artikel 24)" in drieluik and "(bedoeld in artikel 25)" in drieluik
+    tekst = _wijzigingsverordening_tekst(tmp_path / "uit")
+    assert _artikel_i_formules(tekst) == ["Na artikel 22 wordt een artikel ingevoegd, luidende:"]
+    assert "Artikel 23 komt te luiden" not in tekst and "Onderdeel B" not in tekst
+
+
+def test_wijzigingsverordening_werkt_niet_terug(tmp_path):
+    """A version dated after the inwerkingtreding of the choices: Artikel II does not name a date
+    in the past (no retroactive amendment) but the day after publication."""
+    laat = _zet(VOORBEELD.read_text(encoding="utf-8"), [
+        ('nummer: "0.3"', 'nummer: "1.1"'), ("  datum: 2021-06-01", "  datum: 2022-09-01"),
+        ("duur_maanden: 18", "duur_maanden: 24")])
+    (tmp_path / "laat.yaml").write_text(laat, encoding="utf-8")
+    echo = Uitvoer()
+    assert diff_cli(str(VOORBEELD), str(tmp_path / "laat.yaml"), tmp_path / "uit", echo=echo) == 0, echo.alles
+    tekst = _wijzigingsverordening_tekst(tmp_path / "uit")
+    assert "Artikel II\nDeze verordening treedt in werking met ingang van de dag na die van de bekendmaking." in tekst
+    assert "treedt in werking op 1 januari 2022" not in tekst
+    assert "werkt niet terug" in tekst[tekst.index("Artikelsgewijs"):]
+
+
+# ------------------------------------------------------------------------------- accept / reject, independently
+
+def _word_alles(xml: bytes, modus: str):
+    """Accept all / reject all as Word does it, written apart from kit.redline (so a mistake
+    shared by the engine and its own helpers cannot hide): tracked runs kept or dropped, rows
+    with a tracked row mark dropped, and a paragraph whose mark is removed *merges* with the
+    next paragraph (Word keeps its text; the kit's helper deletes such paragraphs outright)."""
+    from lxml import etree
+
+    weg, houd = ("del", "ins") if modus == "accepteer" else ("ins", "del")
+    wortel = etree.fromstring(xml)
+    body = wortel.find(f"{W}body")
+    markering = (f"{W}rPr", f"{W}trPr")
+    for tr in list(body.iter(f"{W}tr")):
+        if tr.find(f"{W}trPr/{W}{weg}") is not None:
+            tr.getparent().remove(tr)
+    for el in [e for e in body.iter(f"{W}{weg}") if e.getparent().tag not in markering]:
+        el.getparent().remove(el)
+    for el in [e for e in body.iter(f"{W}{houd}") if e.getparent().tag not in markering]:
+        ouder, i = el.getparent(), el.getparent().index(el)
+        for kind in list(el):
+            ouder.insert(i, kind)
+            i += 1
+        ouder.remove(el)
+    for p in [p for p in body.iter(f"{W}p") if p.find(f"{W}pPr/{W}rPr/{W}{weg}") is not None]:
+        volgende = p.getnext()
+        while volgende is not None and volgende.tag in (f"{W}bookmarkStart", f"{W}bookmarkEnd"):
+            volgende = volgende.getnext()
+        inhoud = [k for k in p if k.tag != f"{W}pPr"]
+        if volgende is not None and volgende.tag == f"{W}p":
+            ppr = volgende.find(f"{W}pPr")
+            i = 0 if ppr is None else volgende.index(ppr) + 1
+            for k in inhoud:
+                volgende.insert(i, k)
+                i += 1
+        else:
+            assert not "".join(t.text or "" for k in inhoud for t in k.iter(f"{W}t")), "tekst zou verdwijnen"
+        p.getparent().remove(p)
+    for el in [e for e in body.iter(f"{W}ins", f"{W}del") if e.getparent().tag in markering]:
+        el.getparent().remove(el)
+    for t in body.iter(f"{W}delText"):
+        t.tag = f"{W}t"
+    assert next(body.iter(f"{W}ins", f"{W}del", f"{W}delText", f"{W}delInstrText"), None) is None
+    return wortel
+
+
+def _eigen_teksten(wortel) -> list[str]:
+    """Paragraph texts from the first kit bookmark on (the title block says "versie 0.3 → 0.4")."""
+    uit, begonnen = [], False
+    for p in wortel.iter(f"{W}p"):
+        begonnen = begonnen or any(b.get(f"{W}name", "").startswith("kit_") for b in p.iter(f"{W}bookmarkStart"))
+        if begonnen:
+            uit.append("".join((e.text or "") if e.tag == f"{W}t" else ("\t" if e.tag == f"{W}tab" else "\n")
+                               for e in p.iter(f"{W}t", f"{W}tab", f"{W}br")
+                               if e.tag != f"{W}tab" or e.getparent().tag == f"{W}r"))
+    return uit
+
+
+@pytest.mark.parametrize("document", DOCS)
+def test_redline_onafhankelijk_geaccepteerd_en_verworpen(pakket, versies, document, tmp_path_factory):
+    from lxml import etree
+
+    from kit.loader import load_choices
+    from kit.render import Renderer
+
+    r = Renderer()
+    verwacht = {}
+    for naam, pad in zip(("oud", "nieuw"), versies):
+        bestanden, _, _ = r.documenten(load_choices(pad), (document,))
+        verwacht[naam] = _eigen_teksten(etree.fromstring(zipfile.ZipFile(io.BytesIO(bestanden[document])).read("word/document.xml")))
+    xml = _docx_xml(pakket / f"redline-{document}.docx")
+    assert _eigen_teksten(_word_alles(xml, "accepteer")) == verwacht["nieuw"]
+    assert _eigen_teksten(_word_alles(xml, "verwerp")) == verwacht["oud"]
