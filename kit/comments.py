@@ -668,8 +668,9 @@ def _zet_taal(document, taal: str = "nl-NL") -> None:
 
 
 def _voettekst_liggend(sectie, breedte) -> None:
-    """The huisstijl's header/footer tab stops are set for portrait: add a right stop at the
-    landscape text width so "pagina x van y" stays at the right margin."""
+    """The huisstijl's header/footer tab stops are set for portrait: clear those (the paragraph's
+    own and its style's, else the tab stops at the portrait margin, mid-page) and add a right
+    stop at the landscape text width so "pagina x van y" stays at the right margin."""
     from docx.enum.text import WD_TAB_ALIGNMENT
 
     for deel in (sectie.header, sectie.footer):
@@ -677,7 +678,23 @@ def _voettekst_liggend(sectie, breedte) -> None:
             continue
         for p in deel.paragraphs:
             if "\t" in p.text or p._p.xpath(".//w:tab"):
-                p.paragraph_format.tab_stops.add_tab_stop(breedte, WD_TAB_ALIGNMENT.RIGHT)
+                stops = p.paragraph_format.tab_stops
+                stops.clear_all()
+                geerfd: set[int] = set()
+                stijl = p.style
+                while stijl is not None:
+                    geerfd |= {t.position for t in stijl.paragraph_format.tab_stops}
+                    stijl = stijl.base_style
+                for positie in sorted(geerfd - {breedte}):
+                    stops.add_tab_stop(positie, WD_TAB_ALIGNMENT.CLEAR)
+                stops.add_tab_stop(breedte, WD_TAB_ALIGNMENT.RIGHT)
+
+
+def _niet_splitsen(rij) -> None:
+    """A comment row stays on one page (w:cantSplit): a row cut over two pages reads badly."""
+    from docx.oxml import OxmlElement
+
+    rij._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def _kopregel(rij) -> None:
@@ -837,7 +854,9 @@ def maak_reactienota(groepen: list[DocumentGroep]) -> bytes:
                 "reactie": [("", {})],
                 "gevolg": [("", {})],
             }
-            cellen = tabel.add_row().cells
+            nieuwe_rij = tabel.add_row()
+            _niet_splitsen(nieuwe_rij)
+            cellen = nieuwe_rij.cells
             for cel, k in zip(cellen, kolommen):
                 _cel(cel, inhoud[k], breedtes[k])
     buf = io.BytesIO()

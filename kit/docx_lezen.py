@@ -152,9 +152,13 @@ class _Zip:
         ruimte = min(g.onderdeel_bytes, g.totaal_bytes - self.gelezen)
         if info.file_size > ruimte:
             raise _fout("zipbom", self.pad, onderdeel=echte)
+        # Ask for the declared size (+1), not for the whole allowance: zipfile inflates up to the
+        # amount asked before it cuts at the declared size, so a part that declares 1 kB but
+        # inflates to 100 MB would otherwise cost ~2 x the allowance in memory before the CRC
+        # check refuses it.
         with self.zf.open(info) as f:
-            data = f.read(ruimte + 1)
-        if len(data) > ruimte:  # declared size lied
+            data = f.read(min(ruimte, info.file_size) + 1)
+        if len(data) > min(ruimte, info.file_size):  # declared size lied
             raise _fout("zipbom", self.pad, onderdeel=echte)
         self.gelezen += len(data)
         return data

@@ -372,19 +372,51 @@ def test_slechte_invoer_exit_2(tmp_path, soort):
 
 
 def test_zipbom_met_gelogen_grootte(tmp_path):
-    """A part whose declared size is small but whose data inflates far beyond the cap."""
+    """A part whose declared size is small (1 kB, passes every check on declared sizes) but whose
+    data inflates to 100 MB: the reader stops at the declared size and refuses the file, without
+    ever holding the inflated data in memory."""
+    import struct
+    import tracemalloc
+
     pad = tmp_path / "bom.docx"
-    groot = b"<a>" + b" " * (3 * 1024 * 1024) + b"</a>"
     with zipfile.ZipFile(pad, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("_rels/.rels", (
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             '<Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
             "</Relationships>"))
-        z.writestr("word/document.xml", groot)
-    with pytest.raises(InputError) as e:
-        lees_docx(pad, Grenzen(onderdeel_bytes=1024 * 1024, totaal_bytes=2 * 1024 * 1024, ratio=10**6))
-    assert "bom.docx" in str(e.value) and "zipbom" in str(e.value)
+        with z.open("word/document.xml", "w") as f:
+            f.write(b"<a>")
+            blok = b" " * (1024 * 1024)
+            for _ in range(100):
+                f.write(blok)
+            f.write(b"</a>")
+    data = bytearray(pad.read_bytes())
+    naam = b"word/document.xml"
+    gelogen = 0
+    for handtekening, veld in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):   # local header, central directory
+        i = data.find(handtekening)
+        while i != -1:
+            lengte_naam = struct.unpack_from("<H", data, i + (26 if veld == 22 else 28))[0]
+            begin_naam = i + (30 if veld == 22 else 46)
+            if bytes(data[begin_naam:begin_naam + lengte_naam]) == naam:
+                struct.pack_into("<I", data, i + veld, 1000)
+                gelogen += 1
+            i = data.find(handtekening, i + 4)
+    assert gelogen == 2
+    pad.write_bytes(bytes(data))
+    assert zipfile.ZipFile(pad).getinfo("word/document.xml").file_size == 1000
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError) as e:
+            lees_docx(pad)
+        piek = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "bom.docx" in str(e.value)
+    assert "zipbom" in str(e.value) or "beschadigd" in str(e.value)
+    assert piek < 20 * 1024 * 1024, piek
 
 
 def test_te_veel_bestanden(tmp_path, monkeypatch):
@@ -563,3 +595,30 @@ def test_vrije_tekst_blijft_letterlijk(tmp_path):
     assert regels[0]["Antwoorden"] == "Ö. Şahin (2021-06-10): antwoord {{ meta }}"
     cel = tabelrijen(uit)[0][3]
     assert cel.startswith(lastig) and "antwoord {{ meta }}" in cel
+
+
+def test_liggende_voettekst_en_rijen_niet_gesplitst(tmp_path):
+    """Landscape nota: the footer's right tab sits at the landscape margin (the huisstijl's
+    portrait stop is cleared, otherwise "pagina x van y" lands mid-page), and no comment row is
+    cut over two pages."""
+    bron = maak_kitdocument(tmp_path / "verordening.docx")
+    a, b = twee_reviewers(bron, tmp_path)
+    uit = tmp_path / "nota.docx"
+    assert _run("comments", a, b, "-o", uit).returncode == 0
+    nota = docx.Document(uit)
+    sectie = nota.sections[0]
+    breedte = sectie.page_width - sectie.left_margin - sectie.right_margin
+    voet = [p for p in sectie.footer.paragraphs if p._p.xpath(".//w:r/w:tab")]
+    assert voet, "de huisstijl heeft een voettekst met een tab"
+    for p in voet:
+        eigen = {t.position: t.alignment for t in p.paragraph_format.tab_stops}
+        geerfd, stijl = set(), p.style
+        while stijl is not None:
+            geerfd |= {t.position for t in stijl.paragraph_format.tab_stops}
+            stijl = stijl.base_style
+        # the first tab stop that is in force, left to right, is the one at the landscape margin
+        in_kracht = sorted({*geerfd, *eigen} - {pos for pos, al in eigen.items() if al == docx.enum.text.WD_TAB_ALIGNMENT.CLEAR})
+        assert in_kracht and abs(in_kracht[0] - breedte) < 600, (in_kracht, breedte)   # 600 EMU ≈ 0 cm
+    for tabel in nota.tables:
+        for rij in tabel.rows[1:]:
+            assert rij._tr.trPr is not None and rij._tr.trPr.find(qn("w:cantSplit")) is not None
