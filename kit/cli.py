@@ -7,6 +7,7 @@ bug: it is reported in one line, never as a traceback (set KIT_DEBUG=1 to see it
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -17,7 +18,44 @@ from kit import __version__
 from kit.berichten import bericht
 from kit.errors import KitError
 
-DATUM = click.DateTime(formats=["%Y-%m-%d"])
+
+
+class _Datum(click.ParamType):
+    """A date written as JJJJ-MM-DD; a wrong value gets a Dutch message (exit 2)."""
+
+    name = "datum"
+
+    def get_metavar(self, param, ctx=None) -> str:  # noqa: ARG002 - click's signature
+        return "JJJJ-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.datetime.strptime(str(value).strip(), "%Y-%m-%d").date()
+        except ValueError:
+            self.fail(bericht("algemeen.datum_ongeldig", waarde=value), param, ctx)
+
+
+class _Keuze(click.ParamType):
+    """One of a few fixed words; a wrong value names the allowed ones in Dutch (exit 2)."""
+
+    name = "keuze"
+
+    def __init__(self, *opties: str):
+        self.opties = opties
+
+    def get_metavar(self, param, ctx=None) -> str:  # noqa: ARG002 - click's signature
+        return "[" + "|".join(self.opties) + "]"
+
+    def convert(self, value, param, ctx):
+        if value in self.opties:
+            return value
+        self.fail(bericht("algemeen.keuze_ongeldig", waarde=value, opties=", ".join(self.opties)), param, ctx)
+
+
+DATUM = _Datum()
+FORMAAT = _Keuze("text", "json")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,12 +79,12 @@ def init(naam: str, regio: Path | None, uitvoer: Path | None) -> None:
 @cli.command()
 @click.argument("bestanden", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--datum", type=DATUM, help="Toets aan de minima op deze datum (standaard: verordening.inwerkingtreding).")
-@click.option("--format", "formaat", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "formaat", type=FORMAAT, default="text", show_default=True)
 def validate(bestanden: tuple[Path, ...], datum, formaat: str) -> None:
     """Controleer keuzebestanden aan het schema en de wettelijke minima."""
     from kit.validate import valideer_bestanden
 
-    uitvoer, code = valideer_bestanden(list(bestanden), datum=datum.date() if datum else None, formaat=formaat)
+    uitvoer, code = valideer_bestanden(list(bestanden), datum=datum, formaat=formaat)
     if uitvoer:
         click.echo(uitvoer)
     sys.exit(code)
@@ -88,12 +126,12 @@ def comments(bestanden: tuple[Path, ...], uitvoer: Path) -> None:
 
 @cli.command()
 @click.option("--datum", type=DATUM, help="Peildatum (standaard: vandaag is niet reproduceerbaar, dus: de nieuwste waarden).")
-@click.option("--format", "formaat", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "formaat", type=FORMAAT, default="text", show_default=True)
 def minima(datum, formaat: str) -> None:
     """Toon de wettelijke minima en vaste bedragen die op een datum gelden, met bron."""
     from kit.minima import toon_minima
 
-    click.echo(toon_minima(datum.date() if datum else None, formaat=formaat))
+    click.echo(toon_minima(datum, formaat=formaat))
 
 
 @cli.command()
@@ -114,8 +152,8 @@ def main() -> None:
         cli.main(standalone_mode=False, prog_name="kit")
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
-    except click.ClickException as e:  # usage errors: exit 2
-        e.show()
+    except click.ClickException as e:  # usage errors: exit 2, in Dutch
+        click.echo(_gebruiksfout(e), err=True)
         sys.exit(2)
     except click.exceptions.Abort:
         sys.exit(1)
@@ -129,3 +167,49 @@ def main() -> None:
             raise
         click.echo(bericht("algemeen.onverwachte_fout", soort=f"{type(e).__name__}: {e}"), err=True)
         sys.exit(2)
+
+
+def _gebruiksfout(e: click.ClickException) -> str:
+    """Click's usage error as a Dutch message: what is wrong, and where to read how it goes."""
+    ctx = getattr(e, "ctx", None)
+    commando = ctx.command_path if ctx is not None and ctx.command_path else "kit"
+    if isinstance(e, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+        return e.format_message()  # `kit` alone: the overview of the commands
+    if isinstance(e, click.MissingParameter):
+        param = e.param
+        naam = _param_naam(param, ctx) if param is not None else (e.param_hint or "")
+        soort = "argument" if isinstance(param, click.Argument) or e.param_type == "argument" else "optie"
+        tekst = bericht(f"algemeen.ontbreekt_{soort}", naam=naam)
+    elif isinstance(e, click.NoSuchOption):
+        if e.possibilities:
+            tekst = bericht("algemeen.onbekende_optie_voorstel", optie=e.option_name, voorstel=e.possibilities[0])
+        else:
+            tekst = bericht("algemeen.onbekende_optie", optie=e.option_name)
+    elif isinstance(e, click.exceptions.NoSuchCommand):
+        opdrachten = ", ".join(sorted(cli.commands))
+        if e.possibilities:
+            tekst = bericht("algemeen.onbekende_opdracht_voorstel", opdracht=e.command_name, voorstel=e.possibilities[0],
+                            opdrachten=opdrachten)
+        else:
+            tekst = bericht("algemeen.onbekende_opdracht", opdracht=e.command_name, opdrachten=opdrachten)
+    elif isinstance(e, click.BadOptionUsage) and "requires an argument" in e.message:
+        tekst = bericht("algemeen.optie_zonder_waarde", optie=e.option_name)
+    elif isinstance(e, click.BadParameter):
+        naam = e.param_hint if isinstance(e.param_hint, str) else _param_naam(e.param, ctx) if e.param is not None else ""
+        tekst = bericht("algemeen.ongeldige_waarde", naam=naam, melding=e.message)
+    elif isinstance(e, click.UsageError) and e.message.startswith("Got unexpected extra argument"):
+        extra = e.message[e.message.find("(") + 1: e.message.rfind(")")]
+        tekst = bericht("algemeen.te_veel_argumenten", extra=extra)
+    elif isinstance(e, click.UsageError):
+        tekst = bericht("algemeen.gebruiksfout", melding=e.format_message())
+    else:
+        tekst = e.format_message()
+    return bericht("algemeen.gebruik", commando=commando, tekst=tekst)
+
+
+def _param_naam(param: click.Parameter, ctx: click.Context | None) -> str:
+    """``BESTANDEN`` for an argument, ``--datum`` for an option."""
+    if isinstance(param, click.Argument):
+        return param.human_readable_name
+    namen = [n for n in getattr(param, "opts", []) if n.startswith("--")] or list(getattr(param, "opts", []))
+    return namen[0] if namen else param.human_readable_name

@@ -34,6 +34,9 @@ from kit.minima import Figuur, met_eenheid, wettabel
 Regel = Callable[[Any, dict[str, Figuur]], Iterable[Finding]]
 _ONTBREEKT = object()
 _MAX_WAARDE = 60
+#: Top-level keys a *regio file* (one that gemeente files ``extends``) leaves to its gemeenten:
+#: ``kit validate`` does not ask for them in a file without ``gemeente`` (kit render still does).
+REGIO_VRIJ = ("gemeente", "versie")
 # The explicit --datum of the running validation (None: verordening.inwerkingtreding is used).
 _PEILDATUM: ContextVar[dt.date | None] = ContextVar("kit_validate_peildatum", default=None)
 
@@ -163,7 +166,12 @@ def _gevonden(waarde: Any) -> str:
     return bericht(f"validate.gevonden_{soort}", waarde=tekst)
 
 
-def _schema_bevindingen(choices: Any, data: Any) -> list[Finding]:
+def is_regiobestand(choices: Any) -> bool:
+    """A file without ``gemeente`` (own or inherited) is a regio file: gemeenten extend it."""
+    return isinstance(choices.data, dict) and "gemeente" not in choices.data
+
+
+def _schema_bevindingen(choices: Any, data: Any, regio: bool = False) -> list[Finding]:
     bevindingen: list[Finding] = []
     gezien: set[tuple[str, str]] = set()
     try:
@@ -172,6 +180,8 @@ def _schema_bevindingen(choices: Any, data: Any) -> list[Finding]:
         fouten = []
     for fout in fouten:
         for keypath, tekst in _vertaal(fout):
+            if regio and fout.validator == "required" and keypath in REGIO_VRIJ:
+                continue
             if (keypath, tekst) in gezien:
                 continue
             gezien.add((keypath, tekst))
@@ -488,9 +498,12 @@ def _sorteer(f: Finding) -> tuple:
     return (str(f.bestand or ""), f.regel if f.regel is not None else 0, f.sleutel, f.niveau, f.bericht)
 
 
-def validate(choices: Any, datum: dt.date | str | None = None) -> list[Finding]:
-    """All findings for ``choices``: schema, then the law rules as of ``datum`` / inwerkingtreding."""
-    bevindingen = _schema_bevindingen(choices, _voor_schema(choices))
+def validate(choices: Any, datum: dt.date | str | None = None, *, regio: bool = False) -> list[Finding]:
+    """All findings for ``choices``: schema, then the law rules as of ``datum`` / inwerkingtreding.
+
+    ``regio=True``: ``choices`` is a regio file; the keys of ``REGIO_VRIJ`` are not required.
+    """
+    bevindingen = _schema_bevindingen(choices, _voor_schema(choices), regio)
     tabel = wettabel()
     dag = peildatum(choices, datum)
     wet = tabel.op(dag) if dag is not None else tabel.nieuwste()
@@ -531,15 +544,19 @@ def valideer_bestanden(paths: list[Path | str], datum: dt.date | None = None, fo
             code = max(code, 2)
             regels.append(str(e))
             regels.append(bericht("validate.onleesbaar", pad=pad))
-            bestanden.append({"bestand": str(pad), "leesbaar": False, "melding": str(e), "fouten": 0, "waarschuwingen": 0})
+            bestanden.append({"bestand": str(pad), "leesbaar": False, "melding": str(e), "fouten": 0, "waarschuwingen": 0,
+                              "regiobestand": False})
             continue
-        bevindingen = validate(choices, datum)
+        regio = is_regiobestand(choices)
+        bevindingen = validate(choices, datum, regio=regio)
         fouten = sum(1 for f in bevindingen if f.is_fout)
         waarschuwingen = len(bevindingen) - fouten
         if fouten:
             code = max(code, 1)
         alle.extend(bevindingen)
         regels.extend(f.als_tekst() for f in bevindingen)
+        if regio:
+            regels.append(bericht("validate.regiobestand", pad=pad, sleutels=", ".join(REGIO_VRIJ)))
         if bevindingen:
             regels.append(
                 bericht(
@@ -552,7 +569,8 @@ def valideer_bestanden(paths: list[Path | str], datum: dt.date | None = None, fo
         else:
             regels.append(bericht("validate.samenvatting_schoon", pad=pad))
         bestanden.append(
-            {"bestand": str(pad), "leesbaar": True, "melding": None, "fouten": fouten, "waarschuwingen": waarschuwingen}
+            {"bestand": str(pad), "leesbaar": True, "melding": None, "fouten": fouten, "waarschuwingen": waarschuwingen,
+             "regiobestand": regio}
         )
     if formaat == "json":
         uitvoer = {

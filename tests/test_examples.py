@@ -32,6 +32,7 @@ def kit(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "kit", *map(str, args)],
         cwd=cwd, capture_output=True, text=True, timeout=120,
+        env={**__import__("os").environ, "KIT_DEBUG": "1"},  # an internal error fails loudly, not as exit 2
     )
 
 
@@ -50,8 +51,11 @@ def test_voorbeeld_valideert(pad: Path):
 
 
 def test_alle_voorbeelden_samen_valideren():
-    r = kit("validate", *VOORBEELDEN)
+    """What a beleidsmedewerker types: every shipped file at once, the regio file included."""
+    r = kit("validate", CHOICES / "voorbeeld.yaml", *VOORBEELDEN, REGIO)
     assert r.returncode == 0, r.stdout + r.stderr
+    assert ": fout:" not in r.stdout and ": waarschuwing:" not in r.stdout, r.stdout
+    assert f"{REGIO}: regiobestand" in r.stdout
 
 
 def test_voorbeelden_zijn_schoon_yaml():

@@ -18,6 +18,7 @@ def kit(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "kit", *map(str, args)],
         cwd=cwd, capture_output=True, text=True, timeout=120,
+        env={**__import__("os").environ, "KIT_DEBUG": "1"},  # an internal error fails loudly, not as exit 2
     )
 
 

@@ -72,7 +72,9 @@ VERWACHT = [
 
 
 def kit(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    # KIT_DEBUG=1: an internal error shows as a traceback (and fails), not as a tidy exit 2
+    return subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**__import__("os").environ, "KIT_DEBUG": "1"})
 
 
 def test_alle_vaste_namen_bestaan():
@@ -213,6 +215,7 @@ def test_cli_minima_tekst_en_zonder_datum():
 def test_cli_minima_slechte_datum_is_gebruiksfout():
     r = kit("minima", "--datum", "gisteren")
     assert r.returncode == 2 and "Traceback" not in r.stderr + r.stdout
+    assert "'gisteren' is geen geldige datum" in r.stderr and "JJJJ-MM-DD" in r.stderr, r.stderr
 
 
 def test_figuur_als_dict():
