@@ -25,9 +25,14 @@ def pagina_s(pdf: Path) -> int:
 
 @pytest.mark.libreoffice
 @pytest.mark.slow
-def test_pdf_van_alle_documenten(tmp_path):
+def test_pdf_van_alle_documenten(tmp_path, monkeypatch):
     if shutil.which("pdfinfo") is None:
         pytest.skip("pdfinfo (poppler-utils) ontbreekt")
+    # a temp folder of this test alone, so profiles of LibreOffice runs in parallel tests do not count
+    eigen_tmp = tmp_path / "tmp"
+    eigen_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(eigen_tmp))
+    tmp_path = tmp_path / "uit"
     voor = {p.name for p in Path(tempfile.gettempdir()).glob("kit-lo-profiel-*")}
     r = Renderer().render(ROOT / "choices" / "voorbeeld.yaml", tmp_path, pdf=True)
     assert set(r.pdfs) == set(DOCUMENTEN)
