@@ -546,7 +546,7 @@ class _Lichaam:
         delen.append("</w:tblGrid>")
         for i, rij in enumerate(b.rijen):
             kop = i == 0
-            delen.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if kop else "") + "</w:trPr>")
+            delen.append("<w:tr><w:trPr>" + ("<w:tblHeader/>" if kop else "") + "</w:trPr>")
             for c in range(kolommen):
                 cel = rij[c] if c < len(rij) else ""
                 runs: list[Run] = []

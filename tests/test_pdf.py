@@ -52,3 +52,17 @@ def test_pdf_van_alle_documenten(tmp_path, monkeypatch):
     assert all(f"{d}.pdf" in manifest for d in DOCUMENTEN)
     # a second render with unchanged PDFs is allowed
     Renderer().render(ROOT / "choices" / "voorbeeld.yaml", tmp_path, pdf=True)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_tabel_over_een_paginagrens_verliest_geen_rijen(tmp_path):
+    """LibreOffice 7.4 dropped the rows of a table with unsplittable rows at a page break
+    (Huizen's beleidskader, Tabel 3: only "Leerroutes" was left). Every row must reach the PDF."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) ontbreekt")
+    r = Renderer().render(ROOT / "choices" / "hbel" / "huizen.yaml", tmp_path, alleen=["beleidskader"], pdf=True)
+    tekst = subprocess.run(["pdftotext", str(r.pdfs["beleidskader"]), "-"], capture_output=True, text=True).stdout
+    tekst = tekst.replace("\u00a0", " ")
+    for rij in ("20 × € 504 = € 10.080", "20 × € 2.250 = € 45.000", "20 × € 13.154"):
+        assert rij in tekst, rij
