@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from kit.berichten import bericht
+from kit.berichten import bericht, meld_fout
 from kit.errors import KitError, UsageError, ValidationFailed
 
 #: documents per LibreOffice call
@@ -493,10 +493,7 @@ def batch_cli(
 ) -> int:
     """``kit batch``: returns the exit code (the worst over all gemeenten; see module doc)."""
     def fout(tekst: str) -> None:
-        try:
-            echo(tekst, err=True)
-        except TypeError:
-            echo(tekst)
+        meld_fout(echo, tekst)
 
     begin = time.perf_counter()
     try:

@@ -37,3 +37,11 @@ def bericht(sleutel: str, /, **velden: object) -> str:
 
 def heeft_bericht(sleutel: str) -> bool:
     return sleutel in _catalogus()
+
+
+def meld_fout(echo, tekst: str) -> None:
+    """Print ``tekst`` on stderr through a click-style ``echo``; a plain ``print`` has no ``err``."""
+    try:
+        echo(tekst, err=True)
+    except TypeError:
+        echo(tekst)

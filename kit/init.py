@@ -144,24 +144,10 @@ def _typen(node: dict) -> list[str]:
     if "properties" in node:
         return ["object"]
     if "enum" in node:
-        return sorted({_json_type(v) for v in node["enum"]})
+        from kit.schema import json_soort
+
+        return sorted({json_soort(v) for v in node["enum"]})
     return []
-
-
-def _json_type(v: Any) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, int):
-        return "integer"
-    if isinstance(v, float):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, list):
-        return "array"
-    return "object"
 
 
 def wettelijke_namen(node: dict) -> list[str]:

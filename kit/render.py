@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from kit.berichten import bericht
+from kit.berichten import bericht, meld_fout
 from kit.errors import InputError, KitError, UsageError, ValidationFailed
 
 #: document names (DESIGN.md), in render order
@@ -226,10 +226,7 @@ def render_cli(
 ) -> int:
     """``kit render``: returns the exit code (0, 1 validation, 2 usage/input, 3 overwrite)."""
     def fout(tekst: str) -> None:
-        try:
-            echo(tekst, err=True)
-        except TypeError:
-            echo(tekst)
+        meld_fout(echo, tekst)
 
     try:  # usage errors first, for all files at once
         kies_documenten(alleen)

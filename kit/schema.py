@@ -183,3 +183,20 @@ def iter_keys(prefix: str = "") -> Iterator[str]:
             yield from iter_keys(pad)
         else:
             yield pad
+
+
+def json_soort(waarde: Any) -> str:
+    """The JSON Schema type name of a loaded YAML value (``None`` → ``"null"``, ``True`` → ``"boolean"``)."""
+    if waarde is None:
+        return "null"
+    if isinstance(waarde, bool):
+        return "boolean"
+    if isinstance(waarde, int):
+        return "integer"
+    if isinstance(waarde, float):
+        return "number"
+    if isinstance(waarde, list):
+        return "array"
+    if isinstance(waarde, dict):
+        return "object"
+    return "string"

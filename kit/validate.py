@@ -128,17 +128,6 @@ def _kort(waarde: Any) -> str:
     return tekst
 
 
-def _soort(waarde: Any) -> str:
-    if waarde is None:
-        return "null"
-    if isinstance(waarde, bool):
-        return "boolean"
-    if isinstance(waarde, int):
-        return "integer"
-    if isinstance(waarde, float):
-        return "number"
-    if isinstance(waarde, str):
-        return "string"
     if isinstance(waarde, list):
         return "array"
     if isinstance(waarde, dict):
@@ -161,7 +150,7 @@ def _verwacht(keypath: str, sub: dict) -> str:
 
 
 def _gevonden(waarde: Any) -> str:
-    soort = _soort(waarde)
+    soort = kschema.json_soort(waarde)
     tekst = "true" if waarde is True else "false" if waarde is False else _kort(waarde)
     return bericht(f"validate.gevonden_{soort}", waarde=tekst)
 
