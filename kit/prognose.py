@@ -42,6 +42,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from kit.notatie import euro, getal, procent  # noqa: F401  (Dutch notation; begroting and grafieken import them from here)
+
 ONDERWIJSROUTE_EERST = "onderwijsroute_eerst"
 B1_EERST = "b1_eerst"
 LEERROUTES = ("onderwijsroute", "b1", "z")
@@ -78,41 +80,6 @@ def rond_half_omhoog(x: Fraction) -> int:
 
 def rond_omhoog(x: Fraction) -> int:
     return math.ceil(x)
-
-
-def getal(waarde: Any, decimalen: int | None = None) -> str:
-    """Dutch number notation: ``1234.5`` → ``"1.234,5"``.
-
-    ``decimalen=None``: whole numbers without decimals, others with the decimals they need
-    (at most two). ``decimalen=n``: exactly n decimals.
-    """
-    x = _breuk(waarde)
-    negatief = x < 0
-    x = abs(x)
-    if decimalen is None:
-        if x.denominator == 1:
-            decimalen = 0
-        else:
-            decimalen = 1 if (x * 10).denominator == 1 else 2
-    schaal = 10**decimalen
-    n = rond_half_omhoog(x * schaal)
-    heel, frac = divmod(n, schaal)
-    tekst = f"{heel:,}".replace(",", ".")
-    if decimalen:
-        tekst += "," + str(frac).rjust(decimalen, "0")
-    return ("−" if negatief and n else "") + tekst
-
-
-def euro(waarde: Any) -> str:
-    """``200000`` → ``"€ 200.000"``; negative amounts as ``"−€ 1.000"``. A no-break space
-    (U+00A0) after "€": an amount in a formula never breaks over two lines."""
-    x = _breuk(waarde)
-    tekst = getal(abs(x), 0 if x.denominator == 1 else 2)
-    return ("−" if x < 0 else "") + "€\u00a0" + tekst
-
-
-def procent(waarde: Any) -> str:
-    return f"{getal(waarde)}\u00a0%"
 
 
 def _uitkomst_tekst(x: Fraction) -> str:
