@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +33,7 @@ from lxml import etree
 from kit.berichten import bericht
 from kit.docx_lezen import W, W14, W15, MC, DocxOnderdelen, lees_docx
 from kit.errors import InputError, KitError, UsageError, WouldOverwrite
+from kit.manifest import schrijf_nieuw
 
 DOCUMENTEN = ("startnotitie", "beleidskader", "verordening", "beleidsregels", "raadsinformatiebrief")
 # Template folder per document where it differs from the document name (DESIGN.md: templates/rib/).
@@ -778,7 +777,6 @@ def _basisdocument(groepen: list[DocumentGroep], ctx: dict):
 
 def maak_reactienota(groepen: list[DocumentGroep]) -> bytes:
     """The reactienota as .docx bytes: landscape A4, intro, one table per document."""
-    from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.shared import Cm, Pt
@@ -864,28 +862,6 @@ def maak_reactienota(groepen: list[DocumentGroep]) -> bytes:
     return _reproduceerbaar(buf.getvalue())
 
 
-def _schrijf_nieuw(doel: Path, data: bytes) -> None:
-    """Write atomically and never replace an existing file (link a temp file into place)."""
-    map_ = doel.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{doel.name}.", suffix=".tmp", dir=map_)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.link(tmp, doel)      # fails if doel exists: no race with the check
-        except FileExistsError:
-            raise
-        except OSError:             # filesystems without hard links
-            if doel.exists():
-                raise FileExistsError(str(doel)) from None
-            os.replace(tmp, doel)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def csv_pad(uitvoer: Path) -> Path:
     return uitvoer.with_suffix(".csv")
 
@@ -945,9 +921,9 @@ def comments_cli(paths: list[Path], uitvoer: Path, echo: Callable[..., None]) ->
     docx = maak_reactienota(groepen)
     csvdata = maak_csv(groepen)
     try:
-        _schrijf_nieuw(uitvoer, docx)
+        schrijf_nieuw(uitvoer, docx)
         try:
-            _schrijf_nieuw(csvdoel, csvdata)
+            schrijf_nieuw(csvdoel, csvdata)
         except BaseException:
             uitvoer.unlink(missing_ok=True)
             raise

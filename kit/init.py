@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tempfile
 import textwrap
 import unicodedata
 from pathlib import Path
@@ -31,6 +30,7 @@ import yaml
 
 from kit.berichten import bericht, heeft_bericht
 from kit.errors import InputError, Refused, UsageError
+from kit.manifest import schrijf_nieuw
 
 #: Key paths that belong to one gemeente even inside a regio: written by ``--regio``.
 GEMEENTE_SLEUTELS = ("gemeente", "versie", "verordening.citeertitel", "financien.prognose")
@@ -458,23 +458,8 @@ def _schrijf_nieuw(doel: Path, tekst: str) -> None:
     except OSError as e:
         raise InputError(bericht("init.niet_schrijfbaar", pad=doel, reden=e.strerror or e)) from None
     try:
-        fd, tijdelijk = tempfile.mkstemp(prefix=f".{doel.name}.", suffix=".tmp", dir=map_)
+        schrijf_nieuw(doel, tekst.encode("utf-8"))
+    except FileExistsError:
+        raise Refused(bericht("init.bestaat_al", pad=doel)) from None
     except OSError as e:
         raise InputError(bericht("init.niet_schrijfbaar", pad=doel, reden=e.strerror or e)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(tekst)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.link(tijdelijk, doel)
-        except FileExistsError:
-            raise Refused(bericht("init.bestaat_al", pad=doel)) from None
-        except OSError:
-            # file systems without hard links: check, then rename
-            if doel.exists():
-                raise Refused(bericht("init.bestaat_al", pad=doel)) from None
-            os.replace(tijdelijk, doel)
-    finally:
-        if os.path.exists(tijdelijk):
-            os.unlink(tijdelijk)

@@ -61,6 +61,34 @@ def schrijf_atomisch(pad: Path | str, data: bytes, fsync_map: bool = True) -> No
         _fsync_map(pad.parent)
 
 
+def schrijf_nieuw(pad: Path | str, data: bytes) -> None:
+    """Create ``pad`` atomically and never replace it: ``FileExistsError`` if it exists,
+    also when another process creates it between a check and this write.
+
+    A temp file in the same folder is linked into place (``os.link`` fails on an existing
+    target); on file systems without hard links: check, then rename. The temp file never stays.
+    """
+    pad = Path(pad)
+    fd, tijdelijk = tempfile.mkstemp(dir=pad.parent, prefix=f".{pad.name}.", suffix=".kit-tmp")
+    try:
+        os.chmod(tijdelijk, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tijdelijk, pad)
+        except FileExistsError:
+            raise
+        except OSError:
+            if pad.exists():
+                raise FileExistsError(str(pad)) from None
+            os.replace(tijdelijk, pad)
+    finally:
+        if os.path.exists(tijdelijk):
+            os.unlink(tijdelijk)
+
+
 def _umask() -> int:
     huidig = os.umask(0)
     os.umask(huidig)
