@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from kit import schema as kschema
-from kit.berichten import bericht
+from kit.berichten import bericht, toon_json
 from kit.errors import KitError
 from kit.findings import FOUT, WAARSCHUWING, Finding
 from kit.minima import Figuur, met_eenheid, wettabel
@@ -572,5 +572,5 @@ def valideer_bestanden(paths: list[Path | str], datum: dt.date | None = None, fo
                 "exit_code": code,
             },
         }
-        return json.dumps(uitvoer, ensure_ascii=False, indent=2), code
+        return toon_json(json.dumps(uitvoer, ensure_ascii=False, indent=2)), code
     return "\n".join(regels), code
