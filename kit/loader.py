@@ -43,7 +43,7 @@ from yaml.resolver import Resolver
 from kit.berichten import bericht, os_reden
 from kit.errors import InputError
 
-__all__ = ["Choices", "Mark", "load_choices", "lees_regulier_bestand", "BestandFout", "MAX_BYTES", "MAX_WAARDEN", "MAX_DIEPTE"]
+__all__ = ["Choices", "Mark", "load_choices", "lees_regulier_bestand", "lees_yaml", "BestandFout", "MAX_BYTES", "MAX_WAARDEN", "MAX_DIEPTE"]
 
 #: A choice file is a few kilobytes; anything above this is not a choice file.
 MAX_BYTES = 2 * 1024 * 1024
@@ -411,6 +411,24 @@ def _extends_doel(pad: Path, doel: str, regel: int, gemeentebestand: Path) -> Pa
     return regio
 
 
+def lees_yaml(pad: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Any:
+    """Any YAML file of the kit's user (e.g. ``gemeente.teksten``) read as safely as a choice
+    file: regular file, UTF-8, no tags, no duplicate keys, bounded; plain Python values.
+    Every problem is an ``InputError`` with the loader's Dutch message (file and line)."""
+    pad = Path(pad)
+    try:
+        inhoud = lees_regulier_bestand(pad, max_bytes)
+    except BestandFout as e:
+        if e.soort == "te_groot":
+            raise InputError(bericht("loader.te_groot", bestand=pad, max_mb=max(1, max_bytes // (1024 * 1024)))) from None
+        raise InputError(bericht("loader." + e.soort, bestand=pad, reden=e.reden)) from None
+    tekst = _controleer_tekst(pad, inhoud)
+    bouwer = _Bouwer(pad)
+    bouwer.leeg_mag = True
+    wortel = bouwer.bouw(tekst)
+    return None if wortel is None else _naar_data(wortel[3])
+
+
 def _keten_tekst(keten: list[Path]) -> str:
     return " → ".join(str(p) for p in keten)
 
@@ -451,8 +469,11 @@ def _lees_tekst(pad: Path) -> str:
         if e.soort == "te_groot":
             raise InputError(bericht("loader.te_groot", bestand=pad, max_mb=MAX_BYTES // (1024 * 1024))) from None
         raise InputError(bericht("loader." + e.soort, bestand=pad, reden=e.reden)) from None
-    if len(inhoud) > MAX_BYTES:
-        raise InputError(bericht("loader.te_groot", bestand=pad, max_mb=MAX_BYTES // (1024 * 1024)))
+    return _controleer_tekst(pad, inhoud)
+
+
+def _controleer_tekst(pad: Path, inhoud: bytes) -> str:
+    """Bytes of a YAML file -> text: UTF-8 (a BOM allowed), no characters YAML refuses."""
     if inhoud.startswith(codecs.BOM_UTF8):
         inhoud = inhoud[len(codecs.BOM_UTF8):]
     elif inhoud.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
@@ -515,6 +536,7 @@ class _Bouwer:
         self.constructor = SafeConstructor()
         self.wortel: _Entry | None = None
         self.documenten = 0
+        self.leeg_mag = False                # lees_yaml: an empty file is None, not an error
 
     # -- messages -----------------------------------------------------------------------
     def fout(self, sleutel: str, regel: int, extra_sleutel: Any = None, **velden: Any) -> InputError:
@@ -554,7 +576,9 @@ class _Bouwer:
                 self.verwerk(event)
         finally:
             loader.dispose()
-        if self.wortel is None:
+        if self.wortel is None or (self.leeg_mag and self.wortel[3].kinderen is None and self.wortel[3].waarde is None):
+            if self.leeg_mag:
+                return None
             raise InputError(bericht("loader.leeg", bestand=self.pad))
         knoop = self.wortel[3]
         if not isinstance(knoop.kinderen, dict):
