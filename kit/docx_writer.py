@@ -671,11 +671,11 @@ _HUISSTIJLEN: dict[str, Huisstijl] = {}
 
 def huisstijl(pad: Path | str) -> Huisstijl:
     """The prepared huisstijl for ``pad`` (once per process; keyed by path and mtime)."""
-    from kit.loader import BestandFout, _soort_bestand
+    from kit.loader import bestand_fout
 
-    soort = _soort_bestand(Path(pad))
-    if soort is not None:
-        raise InputError(bericht("huisstijl.onleesbaar", pad=pad, reden=BestandFout(soort).reden))
+    fout = bestand_fout(pad)
+    if fout is not None:
+        raise InputError(bericht("huisstijl.onleesbaar", pad=pad, reden=fout.reden))
     try:
         p = Path(pad).resolve()
         sleutel = f"{p}:{p.stat().st_mtime_ns}"

@@ -324,9 +324,9 @@ def lees_regulier_bestand(pad: str | os.PathLike, max_bytes: int) -> bytes:
     naam = os.fspath(pad)
     if "\x00" in str(naam):
         raise BestandFout("nul_teken")
-    soort = _soort_bestand(Path(naam))
-    if soort is not None:
-        raise BestandFout(soort)
+    fout = bestand_fout(naam)
+    if fout is not None:
+        raise fout
     vlaggen = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(naam, vlaggen)
@@ -360,18 +360,23 @@ def lees_regulier_bestand(pad: str | os.PathLike, max_bytes: int) -> bytes:
 
 def _soort_bestand(pad: Path) -> str | None:
     """None for an existing regular file (symlinks followed); else the kind of refusal."""
+    fout = bestand_fout(pad)
+    return None if fout is None else fout.soort
+
+
+def bestand_fout(pad: str | os.PathLike) -> BestandFout | None:
+    """None for an existing regular file (symlinks followed); else why it cannot be read
+    (``is_map`` for a folder). Never blocks, never raises."""
     try:
         st = os.stat(pad)
     except ValueError:  # a NUL byte in the name
-        return "nul_teken"
-    except FileNotFoundError:
-        return "niet_gevonden"
+        return BestandFout("nul_teken")
     except OSError as e:
-        return _bestand_fout(e).soort
+        return _bestand_fout(e)
     if stat.S_ISDIR(st.st_mode):
-        return "is_map"
+        return BestandFout("is_map")
     if not stat.S_ISREG(st.st_mode):
-        return "geen_bestand"
+        return BestandFout("geen_bestand")
     return None
 
 

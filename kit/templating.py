@@ -540,9 +540,10 @@ class _YamlLader(jinja2.BaseLoader):
 
 def _lader(bron: Path) -> jinja2.BaseLoader:
     """A folder of templates, or a YAML file ``{template path: template text}``."""
-    from kit.loader import _soort_bestand, lees_yaml
+    from kit.loader import bestand_fout, lees_yaml
 
-    soort = _soort_bestand(bron)
+    fout = bestand_fout(bron)
+    soort = None if fout is None else fout.soort
     if soort == "is_map" and os.path.realpath(bron) == os.path.realpath(SJABLONEN):
         return jinja2.FileSystemLoader(str(bron), encoding="utf-8")  # the kit's own templates
     if soort == "is_map":
@@ -554,10 +555,8 @@ def _lader(bron: Path) -> jinja2.BaseLoader:
         if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
             raise InputError(bericht("render.teksten_geen_map", pad=bron))
         return _YamlLader(bron, data)
-    if soort not in (None, "is_map"):
-        from kit.loader import BestandFout
-
-        raise InputError(bericht("sjabloon.teksten_onleesbaar", pad=bron, reden=BestandFout(soort).reden))
+    if fout is not None and soort != "is_map":
+        raise InputError(bericht("sjabloon.teksten_onleesbaar", pad=bron, reden=fout.reden))
     raise InputError(bericht("render.teksten_geen_map", pad=bron))
 
 
