@@ -54,7 +54,10 @@ def registry() -> Registry:
     paren = []
     for entry in sorted(map_.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".schema.json"):
-            paren.append((entry.name, Resource.from_contents(_bestand(entry.name), default_specification=DRAFT202012)))
+            # without "$schema": jsonschema would validate a referenced file with the plain
+            # Draft 2020-12 class and skip the kit's keywords (formatMinimum/formatMaximum)
+            inhoud = {k: v for k, v in _bestand(entry.name).items() if k != "$schema"}
+            paren.append((entry.name, Resource.from_contents(inhoud, default_specification=DRAFT202012)))
     return Registry().with_resources(paren)
 
 
