@@ -219,20 +219,39 @@ def _num_cache(waarden: tuple[float, ...], notatie: str) -> str:
             f'<c:ptCount val="{len(waarden)}"/>{punten}</c:numCache>')
 
 
-def _dlbls(g: "Grafiek", r: "Reeks", stijl: GrafiekStijl, kleur: str) -> str:
-    if not r.labels:
-        return ""
-    binnen = g.gestapeld
-    positie = "ctr" if binnen else "outEnd"
-    tekstkleur = ("FFFFFF" if not _licht(kleur) else stijl.tekstkleur) if binnen else stijl.tekstkleur
+def _label_xml(g: "Grafiek", r: "Reeks", stijl: GrafiekStijl, kleur: str | None) -> str:
+    """numFmt … dLblPos of a data label (the shared part of ``c:dLbl`` and ``c:dLbls``)."""
+    binnen = g.gestapeld and kleur is not None
+    if kleur is None:  # the invisible series of a Gantt: the label sits at its end, left of the bar
+        positie, tekstkleur = "inEnd", stijl.tekstkleur
+    elif binnen:
+        positie, tekstkleur = "ctr", ("FFFFFF" if not _licht(kleur) else stijl.tekstkleur)
+    else:
+        positie, tekstkleur = "outEnd", stijl.tekstkleur
     return (
-        f'<c:dLbls><c:numFmt formatCode="{xml_tekst(r.notatie or g.notatie)}" sourceLinked="0"/>'
+        f'<c:numFmt formatCode="{xml_tekst(r.notatie or g.notatie)}" sourceLinked="0"/>'
         '<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
         f"{_txpr(stijl, stijl.grootte, vet=not binnen and g.richting == 'kolom', kleur=tekstkleur)}"
         f'<c:dLblPos val="{positie}"/>'
-        '<c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/><c:showSerName val="0"/>'
-        '<c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>'
     )
+
+
+def _toon(waarde: bool) -> str:
+    v = int(waarde)
+    return (f'<c:showLegendKey val="0"/><c:showVal val="{v}"/><c:showCatName val="0"/><c:showSerName val="0"/>'
+            '<c:showPercent val="0"/><c:showBubbleSize val="0"/>')
+
+
+def _dlbls(g: "Grafiek", r: "Reeks", stijl: GrafiekStijl, kleur: str | None) -> str:
+    if r.labels:
+        return f"<c:dLbls>{_label_xml(g, r, stijl, kleur)}{_toon(True)}</c:dLbls>"
+    if r.label_punten:
+        punten = "".join(
+            f'<c:dLbl><c:idx val="{i}"/>{_label_xml(g, r, stijl, kleur)}{_toon(True)}</c:dLbl>'
+            for i in r.label_punten
+        )
+        return f"<c:dLbls>{punten}{_toon(False)}</c:dLbls>"
+    return ""
 
 
 def _reeks(g: "Grafiek", i: int, r: "Reeks", stijl: GrafiekStijl, rijen: int) -> str:
@@ -242,7 +261,7 @@ def _reeks(g: "Grafiek", i: int, r: "Reeks", stijl: GrafiekStijl, rijen: int) ->
         f"<c:tx><c:strRef><c:f>{_ref(i + 1, 1)}</c:f>{_str_cache([r.naam])}</c:strRef></c:tx>"
         f"<c:spPr>{_fill(kleur)}{_lijn(None)}</c:spPr>"
         '<c:invertIfNegative val="0"/>'
-        f"{_dlbls(g, r, stijl, kleur) if kleur else ''}"
+        f"{_dlbls(g, r, stijl, kleur)}"
         f"<c:cat><c:strRef><c:f>{_ref(0, 2, rijen + 1)}</c:f>{_str_cache(g.categorieen)}</c:strRef></c:cat>"
         f"<c:val><c:numRef><c:f>{_ref(i + 1, 2, rijen + 1)}</c:f>"
         f"{_num_cache(r.waarden, r.notatie or g.notatie)}</c:numRef></c:val>"

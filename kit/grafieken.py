@@ -50,6 +50,7 @@ class Reeks:
     kleur: int | None = None     # index into the huisstijl's palette (None: by position)
     onzichtbaar: bool = False    # Gantt: the start series carries the bars, unseen
     labels: bool = False         # show the values at the bars
+    label_punten: tuple[int, ...] = ()  # or only at these points (by index)
 
 
 @dataclass(frozen=True)
@@ -172,19 +173,24 @@ def tijdpad(t) -> Grafiek:
     ])
     begin = min(f.begin for f in fasen)
     eind = max(f.eind for f in fasen)
-    # ticks every whole number of weeks from the first day (the phases are whole weeks)
-    weken = max(1, math.ceil(((eind - begin).days + 1) / 7))
-    stap_weken = max(1, math.ceil(weken / 7))
-    eind_as = begin + dt.timedelta(weeks=stap_weken * math.ceil(weken / stap_weken))
+    # ticks every whole number of weeks, counted back from the inwerkingtreding: the phases
+    # are whole weeks laid out backwards from it, so the ticks fall on phase boundaries
+    stap_weken = max(1, math.ceil(((t.inwerkingtreding - begin).days / 7) / 7))
+    stappen = max(1, math.ceil((t.inwerkingtreding - begin).days / (7 * stap_weken)))
+    as_begin = t.inwerkingtreding - dt.timedelta(weeks=stap_weken * stappen)
+    as_eind = max(eind + dt.timedelta(days=1), t.inwerkingtreding + dt.timedelta(weeks=max(1, stap_weken // 2)))
+    # a phase of one day (the start of the law) is a sliver: its date is written beside it
+    eendaags = tuple(i for i, f in enumerate(fasen) if f.begin == f.eind)
     return Grafiek(
         naam="tijdpad", titel=titel, beschrijving=_t("alt_tijdpad", titel=titel, punten=punten),
         richting="staaf", categorie_kop=_t("fase_kop"), categorieen=labels,
         reeksen=(
-            Reeks(_t("begin"), tuple(excel_datum(f.begin) for f in fasen), notatie=NOTATIE_DATUM, onzichtbaar=True),
+            Reeks(_t("begin"), tuple(excel_datum(f.begin) for f in fasen), notatie=NOTATIE_DATUM,
+                  onzichtbaar=True, label_punten=eendaags),
             Reeks(_t("duur"), tuple(f.dagen for f in fasen), kleur=0),
         ),
         notatie=NOTATIE_GETAL, gestapeld=True, as_notatie=NOTATIE_DATUM_KORT,
-        as_min=excel_datum(begin), as_max=excel_datum(eind_as), as_stap=7 * stap_weken,
+        as_min=excel_datum(as_begin), as_max=excel_datum(as_eind), as_stap=7 * stap_weken,
         legenda=False, van_boven=True, tussenruimte=40, hoogte_cm=0.8 * len(fasen) + 2.2,
     )
 
