@@ -248,14 +248,13 @@ class Huisstijl:
         recurs in two documents, and with the same figures in many gemeenten)."""
         from kit import grafiek_xml
 
-        sleutel = grafiek
-        delen = self._grafiek_delen.get(sleutel)
+        delen = self._grafiek_delen.get(grafiek)
         if delen is None:
             if len(self._grafiek_delen) >= 64:
                 self._grafiek_delen.pop(next(iter(self._grafiek_delen)))
             stijl = self.grafiekstijl
             werkmap = _zip(grafiek_xml.werkmap(grafiek, stijl))
-            delen = self._grafiek_delen[sleutel] = (
+            delen = self._grafiek_delen[grafiek] = (
                 comprimeer(grafiek_xml.chart_xml(grafiek, stijl).encode("utf-8")), comprimeer(werkmap))
         return delen
 

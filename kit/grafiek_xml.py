@@ -18,7 +18,6 @@ first (the house colour), then the theme's accent colours; the font of the Norma
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -38,7 +37,6 @@ REL_PAKKET = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 CT_GRAFIEK = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 CT_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BLAD = "Blad1"                  # the sheet name Dutch Excel gives a new workbook
-EXCEL_NUL = dt.date(1899, 12, 30)
 EMU_PER_CM = 360000
 
 # neutral greys for axes and gridlines; the palette itself comes from the huisstijl
@@ -157,11 +155,6 @@ def _getal(x: float) -> str:
     if float(x).is_integer():
         return str(int(x))
     return repr(float(x))
-
-
-def excel_datum(d: dt.date) -> int:
-    """The serial number Excel (1900 date system) uses for ``d``."""
-    return (d - EXCEL_NUL).days
 
 
 # ------------------------------------------------------------------------------- chart XML

@@ -38,6 +38,7 @@ NOTATIE_GETAL = "#,##0"
 NOTATIE_EURO = "[$€-413] #,##0"
 NOTATIE_DATUM = "[$-413]d mmm yyyy"
 NOTATIE_DATUM_KORT = "[$-413]d mmm"
+EXCEL_NUL = dt.date(1899, 12, 30)   # day 0 of Excel's 1900 date system (dates are day numbers)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,11 @@ class Grafiek:
 
     def reeks(self, naam: str) -> Reeks:
         return next(r for r in self.reeksen if r.naam == naam)
+
+
+def excel_datum(d: dt.date) -> int:
+    """The serial number Excel (1900 date system) uses for ``d``: a date in the workbook."""
+    return (d - EXCEL_NUL).days
 
 
 def _t(sleutel: str, **velden: Any) -> str:
@@ -160,7 +166,6 @@ def begroting(b) -> Grafiek:
 
 
 def tijdpad(t) -> Grafiek:
-    from kit.grafiek_xml import excel_datum
     from kit.tijdpad import datum_tekst
 
     fasen = list(t.fasen)

@@ -22,7 +22,8 @@ import pytest
 from lxml import etree
 
 from kit import begroting, grafieken, prognose, tijdpad
-from kit.grafiek_xml import EXCEL_NUL, grafiekstijl
+from kit.grafiek_xml import grafiekstijl
+from kit.grafieken import EXCEL_NUL
 from kit.loader import load_choices
 from kit.minima import wettabel
 from kit.notatie import euro, getal
