@@ -157,15 +157,19 @@ def _begroting(begroting) -> Any:
     y = list(range(len(posten)))
     hoogte = 0.38
     spuk = [p.spuk for p in posten]
+    # a voorziening without an own estimate gets no raming bar (no estimate is not "€ 0")
     raming = [p.raming for p in posten]
     ax.barh([v - hoogte / 2 for v in y], spuk, hoogte, color=KLEUREN[0], label=_t("spuk"))
-    ax.barh([v + hoogte / 2 for v in y], raming, hoogte, color=KLEUREN[1], label=_t("raming"))
-    hoogste = max(spuk + raming + [1])
+    met = [(v, r) for v, r in zip(y, raming) if r is not None]
+    if met:
+        ax.barh([v + hoogte / 2 for v, _ in met], [r for _, r in met], hoogte, color=KLEUREN[1], label=_t("raming"))
+    hoogste = max(spuk + [r for _, r in met] + [1])
     for v, s, r in zip(y, spuk, raming):
         ax.annotate(euro(s), (s, v - hoogte / 2), xytext=(3, 0), textcoords="offset points", va="center",
                     fontsize=7)
-        ax.annotate(euro(r), (r, v + hoogte / 2), xytext=(3, 0), textcoords="offset points", va="center",
-                    fontsize=7)
+        if r is not None:
+            ax.annotate(euro(r), (r, v + hoogte / 2), xytext=(3, 0), textcoords="offset points", va="center",
+                        fontsize=7)
     ax.set_xlim(0, hoogste * 1.25)
     ax.set_yticks(y, [_t(f"voorziening_{p.voorziening}") for p in posten])
     ax.invert_yaxis()
