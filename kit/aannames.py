@@ -277,6 +277,12 @@ def punt_van(waarde: Any) -> tuple[int, bool] | None:
     return None
 
 
+def kaal(waarde: Any) -> Any:
+    """The plain value, but an open placeholder stays one (it has no value to show)."""
+    punt = punt_van(waarde)
+    return waarde if punt is not None and punt[1] else ontdaan(waarde)
+
+
 def ontdaan(waarde: Any) -> Any:
     """The plain value of a marked one (for lists: the items too)."""
     if isinstance(waarde, GemarkeerdJaNee):
@@ -325,7 +331,8 @@ def markeer(ctx: dict, punten: list[OpenPunt]) -> None:
     for p in punten:
         if p.sleutel.startswith("planning.besluiten."):
             continue  # dates of the procedure: marked on the tijdpad (TijdpadWeergave)
-        _zet(ctx, p.sleutel, lambda w, p=p: wikkel(w, p.nummer, p.leeg))
+        # an assumed "no value" (null) stays None: it steers a condition, the heading marks it
+        _zet(ctx, p.sleutel, lambda w, p=p: None if (w is None and p.soort == AANNAME) else wikkel(w, p.nummer, p.leeg))
     if ctx.get("tijdpad") is not None:
         ctx["tijdpad"] = TijdpadWeergave(ctx["tijdpad"], punten)
 

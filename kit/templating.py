@@ -28,7 +28,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from kit.notatie import euro, getal, procent  # the template filters of the same names
 
-from kit.aannames import markering, ontdaan, punt_van
+from kit.aannames import kaal, markering, ontdaan, punt_van
 from kit.berichten import bericht
 from kit.errors import InputError
 
@@ -282,7 +282,7 @@ FILTERS = {
 }
 GLOBALS = {"ref": ref, "nr": nr, "label": label, "enum_label": enum_label}
 FILTERS = {naam: _met_markering(f) for naam, f in FILTERS.items()}
-FILTERS["kaal"] = ontdaan   # the value without its marker (a macro that marks the whole phrase)
+FILTERS["kaal"] = kaal   # the value without its marker (a macro that marks the whole phrase)
 GLOBALS["enum_label"] = _met_markering(enum_label)
 GLOBALS["gemarkeerd_als"] = gemarkeerd_als
 
