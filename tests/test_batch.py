@@ -72,7 +72,7 @@ def test_alle_gemeenten_en_niet_het_regiobestand(batch1):
 def test_bytes_gelijk_aan_kit_render(batch1, referentie):
     doel, _ = batch1
     verwacht = inhoud(referentie)
-    assert len([n for n in verwacht if n.endswith(".docx")]) == 30
+    assert len([n for n in verwacht if n.endswith(".docx")]) == 42
     assert inhoud(doel) == verwacht  # .docx and manifest.json
 
 
