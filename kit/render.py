@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from kit.berichten import bericht, meld_fout
+from kit.paden import SJABLONEN
 from kit.errors import InputError, KitError, UsageError, ValidationFailed
 
 #: document names (DESIGN.md), in render order
@@ -25,7 +26,7 @@ STATUS_MET_OPEN_PUNTEN = ("concept", "ter_advisering")
 OPEN_PUNTEN_SJABLOON = "_gedeeld/tekstblokken/open-punten.md.j2"
 ROOT = Path(__file__).resolve().parent.parent
 STANDAARD_KEUZEBESTAND = Path("choices") / "voorbeeld.yaml"
-STANDAARD_HUISSTIJL = ROOT / "templates" / "huisstijl.docx"
+STANDAARD_HUISSTIJL = SJABLONEN / "huisstijl.docx"
 
 
 @dataclass
