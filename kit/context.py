@@ -143,6 +143,7 @@ def _open_punten(ctx: dict[str, Any], choices: Any) -> None:
 
     punten = open_punten(choices) if hasattr(choices, "aannames") else []
     ctx["open_punten"] = punten
+    ctx["meta"]["bronbestand"] = Path(getattr(choices, "path", "") or "").name
     markeer(ctx, punten)
 
 

@@ -168,7 +168,8 @@ def test_pdf_in_groepen_twee_gemeenten_in_een_libreoffice_aanroep(tmp_path):
     for slug in ("aadorp", "bedorp"):
         map_ = uit / slug
         pdfs = sorted(p.name for p in map_.glob("*.pdf"))
-        assert pdfs == sorted(f"{d}.pdf" for d in ("startnotitie", "beleidskader", "verordening", "beleidsregels", "raadsinformatiebrief"))
+        assert pdfs == sorted(f"{d}.pdf" for d in ("startnotitie", "beleidskader", "verordening", "beleidsregels", "raadsinformatiebrief",
+                                                      "raadsvoorstel-beleidskader", "raadsvoorstel-verordening"))
         assert all((map_ / p).read_bytes().startswith(b"%PDF") for p in pdfs)
         m = json.loads((map_ / "manifest.json").read_text(encoding="utf-8"))
         assert {o["name"] for o in m["outputs"]} >= set(pdfs)
