@@ -50,6 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VOORBEELD = ROOT / "choices" / "voorbeeld.yaml"
 PYTHON = sys.executable
+DOCS = 5  # documents per gemeente: set from kit.render.DOCUMENTEN in main()
 
 
 # ------------------------------------------------------------------------------- inputs
@@ -156,7 +157,7 @@ def _omgeving(cache: Path) -> dict:
 # ------------------------------------------------------------------------------- measurements
 
 def koude_render(pad: Path, runs: int, werk: Path) -> dict:
-    """``kit render`` of one gemeente, new process each run (5 .docx, --no-pdf)."""
+    """``kit render`` of one gemeente, new process each run (every document, --no-pdf)."""
     cpu: dict[str, list[float]] = {"leeg": [], "warm": []}
 
     def een(cache: Path, soort: str = "") -> float:
@@ -234,8 +235,8 @@ def _batch(map_: Path, n: int, jobs: int | None, uit: Path, cache: Path) -> dict
         opdracht += ["--jobs", str(jobs)]
     m = draai(opdracht, _omgeving(cache), meet_geheugen=True)
     aantal = len(list(uit.glob("*/*.docx")))
-    if aantal != 5 * n:
-        raise SystemExit(f"kit batch schreef {aantal} .docx, verwacht {5 * n}")
+    if aantal != DOCS * n:
+        raise SystemExit(f"kit batch schreef {aantal} .docx, verwacht {DOCS * n}")
     return m
 
 
@@ -263,10 +264,10 @@ def kit_batch(map_: Path, n: int, jobs: int | None, werk: Path, runs: int, cache
     cpu = [m["cpu"] for m in metingen]
     return {
         "cpu_min": min(cpu), "cpu_mediaan": statistics.median(cpu), "cpu": cpu,
-        "gemeenten": n, "documenten": 5 * n, "jobs": jobs or os.cpu_count(), "cache": cache,
+        "gemeenten": n, "documenten": DOCS * n, "jobs": jobs or os.cpu_count(), "cache": cache,
         "seconden_min": min(tijden), "seconden_mediaan": statistics.median(tijden), "seconden": tijden,
-        "per_document_ms": 1000 * min(tijden) / (5 * n),
-        "per_document_mediaan_ms": 1000 * statistics.median(tijden) / (5 * n),
+        "per_document_ms": 1000 * min(tijden) / (DOCS * n),
+        "per_document_mediaan_ms": 1000 * statistics.median(tijden) / (DOCS * n),
         "piek_rss_boom_mb": max(m["piek_rss_mb"] for m in metingen),
     }
 
@@ -297,6 +298,7 @@ def tabel(r: dict) -> str:
 
     regels = [
         f"kit {r['kit_versie']}, Python {r['python']}, {r['cores']} cores, --jobs {k['jobs']}, "
+        f"{k['documenten'] // n} documenten per gemeente, "
         f"{r['runs']} runs per meting (min / mediaan)",
         f"machine: {r['belasting']}",
         "",
@@ -346,6 +348,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from kit import __version__
+    from kit.render import DOCUMENTEN
+
+    global DOCS
+    DOCS = len(DOCUMENTEN)
 
     werk = Path(tempfile.mkdtemp(prefix="kit-bench-"))
     try:
