@@ -519,7 +519,7 @@ def _voet_tab(stijl: Any) -> None:
 
 
 def maak_pakket(oud: Versie, nieuw: Versie, werkmap: Path) -> Pakket:
-    from kit.redline import RedlineLichaam, is_gewijzigd, plan
+    from kit.redline import RedlineLichaam, is_gewijzigd, plan, titelblok_redline
     from kit.render import DOCUMENTEN
 
     pakket = Pakket()
@@ -563,8 +563,9 @@ def maak_pakket(oud: Versie, nieuw: Versie, werkmap: Path) -> Pakket:
         meta = _pakket_meta(nieuw, info, "redline", naam)
         lichaam = functools.partial(RedlineLichaam, stappen=plannen[naam], auteur=auteur, datum=datum,
                                     oude_grafieken=oud.ctx.get("grafieken") or {})
-        pakket.bestanden[f"redline-{naam}.docx"] = stijl.schrijf(
-            nieuw.modellen[naam], meta, nieuw.ctx.get("grafieken") or {}, hcontext, lichaam=lichaam)
+        data = stijl.schrijf(nieuw.modellen[naam], meta, nieuw.ctx.get("grafieken") or {}, hcontext, lichaam=lichaam)
+        pakket.bestanden[f"redline-{naam}.docx"] = titelblok_redline(
+            data, stijl, (oud.metas[naam], _hcontext(oud)), (nieuw.metas[naam], hcontext), (meta, hcontext), auteur, datum)
 
     if drieluik:
         d_ctx = dict(ctx, rijen=drieluik, vernummerd=vernummerd, citeertitel=_citeertitel(nieuw))
@@ -574,6 +575,10 @@ def maak_pakket(oud: Versie, nieuw: Versie, werkmap: Path) -> Pakket:
             stijl, "wijzigingsverordening.md.j2", _wijzigingsverordening_ctx(oud, nieuw, artikelen, ctx),
             _pakket_meta(nieuw, info, "wijzigingsverordening", "verordening"), hcontext)
     return pakket
+
+
+def _hcontext(v: Versie) -> dict:
+    return {k: v.ctx.get(k) for k in ("gemeente", "versie", "advies")}
 
 
 def _citeertitel(v: Versie) -> str:
