@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 import subprocess
 import tempfile
@@ -28,7 +29,7 @@ from typing import Any, Callable
 import yaml
 
 from kit.berichten import bericht
-from kit.errors import InputError, KitError, ValidationFailed
+from kit.errors import InputError, KitError, Refused, ValidationFailed
 
 SJABLONEN = "diff"
 _ISO_DATUM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -56,59 +57,129 @@ class Versie:
     stijl_pad: Path
     invoer: list[Path] = field(default_factory=list)
     bevindingen: list = field(default_factory=list)
+    gelezen: Any = None                # Gelezen of a REV:path version
 
     @property
     def meta(self) -> dict:
         return self.ctx["meta"]
 
 
+MAX_REVISIE = 200          # characters of a revision name (a sha, a tag, HEAD~3)
+MAX_BESTAND_REVISIE = 5 * 1024 * 1024
+_REVISIE_TEKENS = re.compile(r"^[A-Za-z0-9_./~^@{}+-]+$")
+
+
+class GitFout(InputError):
+    """git failed; the message is Dutch and never carries git's own (English) output."""
+
+
 def _git(map_: Path, *args: str) -> bytes:
     try:
-        r = subprocess.run(["git", *args], cwd=map_, capture_output=True, timeout=60)
+        r = subprocess.run(["git", *args], cwd=map_, capture_output=True, timeout=60,
+                           env={**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"})
     except (OSError, subprocess.SubprocessError) as e:
-        raise InputError(bericht("diff.git_niet_beschikbaar", fout=e)) from e
+        raise InputError(bericht("diff.git_niet_beschikbaar", fout=getattr(e, "strerror", None) or type(e).__name__)) from None
     if r.returncode != 0:
-        raise InputError(bericht("diff.git_fout", opdracht=" ".join(args), fout=r.stderr.decode("utf-8", "replace").strip()))
+        raise GitFout(bericht("diff.git_fout", opdracht=args[0] if args else "git"))
     return r.stdout
 
 
 def splits_revisie(bron: str) -> tuple[str, str] | None:
     """``"HEAD~1:choices/x.yaml"`` → ("HEAD~1", "choices/x.yaml"); a plain existing file → None."""
-    if Path(bron).exists() or ":" not in bron:
+    try:
+        if len(bron) < 4096 and Path(bron).exists():
+            return None
+    except (OSError, ValueError):
+        pass
+    if ":" not in bron:
         return None
     rev, _, pad = bron.partition(":")
-    if not rev or not pad or (len(rev) == 1 and rev.isalpha()):  # "C:\\..." is a path
+    if not rev or not pad or (len(rev) == 1 and rev.isalpha()):  # "C:\..." is a path
         return None
     return rev, pad
 
 
-def materialiseer(rev: str, pad: str, doelmap: Path) -> Path:
-    """Write ``pad`` at ``rev`` (and its extends chain, huisstijl, teksten) under ``doelmap``."""
+def _kort(tekst: str, n: int = 80) -> str:
+    tekst = "".join(c if c.isprintable() else "?" for c in tekst)
+    return tekst if len(tekst) <= n else tekst[: n - 1] + "…"
+
+
+@dataclass
+class Gelezen:
+    """What one ``REV:path`` read: the commit and every file with its hash (for the manifest)."""
+    bron: str
+    revisie: str
+    commit: str = ""
+    bestanden: dict[str, str] = field(default_factory=dict)   # repo path -> sha256
+
+
+def materialiseer(rev: str, pad: str, doelmap: Path, gelezen: Gelezen | None = None) -> Path:
+    """Write ``pad`` at ``rev`` (and its extends chain, huisstijl, teksten) under ``doelmap``.
+
+    Every path is taken inside the revision: an ``extends``, ``huisstijl`` or ``teksten`` that
+    leaves the repository (``../../..``, an absolute path) is refused, never read from the host."""
+    import hashlib
+
+    bron = _kort(f"{rev}:{pad}")
+    if len(rev) > MAX_REVISIE or not _REVISIE_TEKENS.match(rev) or rev.startswith("-"):
+        raise InputError(bericht("diff.revisie_ongeldig", bron=bron, max=MAX_REVISIE))
+    if "\0" in pad or len(pad) > 4096:
+        raise InputError(bericht("diff.pad_ongeldig", bron=bron))
     cwd = Path.cwd()
     try:
-        top = Path(_git(cwd, "rev-parse", "--show-toplevel").decode().strip())
-    except InputError as e:
-        raise InputError(bericht("diff.revisie_onleesbaar", bron=f"{rev}:{pad}", fout=str(e))) from e
+        top = Path(_git(cwd, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape").strip())
+    except GitFout:
+        raise InputError(bericht("diff.revisie_onleesbaar", bron=bron)) from None
     try:
-        _git(cwd, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    except InputError as e:
-        raise InputError(bericht("diff.revisie_onbekend", rev=rev, bron=f"{rev}:{pad}")) from e
-    rel = PurePosixPath((cwd / pad).resolve().relative_to(top.resolve()).as_posix()) if not pad.startswith("/") else None
-    if rel is None:
-        raise InputError(bericht("diff.pad_niet_in_repo", bron=f"{rev}:{pad}"))
+        commit = _git(cwd, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").decode().strip()
+    except GitFout:
+        raise InputError(bericht("diff.revisie_onbekend", rev=_kort(rev), bron=bron)) from None
+    absoluut = Path(os.path.normpath(pad if os.path.isabs(pad) else os.path.join(cwd, pad)))
+    rel = None
+    for basis in (top, top.resolve()):
+        for kandidaat in (absoluut, Path(os.path.normpath(os.path.join(cwd.resolve(), pad))) if not os.path.isabs(pad) else absoluut):
+            try:
+                rel = PurePosixPath(kandidaat.relative_to(basis).as_posix())
+                break
+            except ValueError:
+                continue
+        if rel is not None:
+            break
+    if rel is None or str(rel) in ("", "."):
+        raise InputError(bericht("diff.pad_niet_in_repo", bron=bron))
+    if gelezen is not None:
+        gelezen.commit = commit
     gezien: set[str] = set()
 
-    def haal(r: PurePosixPath, verplicht: bool = True) -> bytes | None:
+    def soort(r: PurePosixPath) -> str:
         try:
-            data = _git(top, "show", f"{rev}:{r.as_posix()}")
-        except InputError as e:
+            return _git(top, "cat-file", "-t", f"{commit}:{r.as_posix()}").decode().strip()
+        except GitFout:
+            return ""
+
+    def haal(r: PurePosixPath, verplicht: bool = True) -> bytes | None:
+        t = soort(r)
+        if t != "blob":
             if not verplicht:
                 return None
-            raise InputError(bericht("diff.pad_onbekend", rev=rev, pad=r.as_posix(), bron=f"{rev}:{pad}")) from e
+            sleutel = "diff.revisie_map" if t == "tree" else "diff.pad_onbekend"
+            raise InputError(bericht(sleutel, rev=_kort(rev), pad=_kort(r.as_posix()), bron=bron))
+        grootte = int(_git(top, "cat-file", "-s", f"{commit}:{r.as_posix()}").decode().strip() or 0)
+        if grootte > MAX_BESTAND_REVISIE:
+            raise InputError(bericht("diff.revisie_te_groot", bron=bron, pad=_kort(r.as_posix()), mb=MAX_BESTAND_REVISIE // (1024 * 1024)))
+        data = _git(top, "cat-file", "blob", f"{commit}:{r.as_posix()}")
         doel = doelmap / r
         doel.parent.mkdir(parents=True, exist_ok=True)
         doel.write_bytes(data)
+        if gelezen is not None:
+            gelezen.bestanden[r.as_posix()] = hashlib.sha256(data).hexdigest()
         return data
+
+    def binnen(basis: PurePosixPath, waarde: str, sleutel: str, r: PurePosixPath) -> PurePosixPath:
+        doel = _normaal(basis / waarde) if not waarde.startswith(("/", "\\")) and not re.match(r"^[A-Za-z]:", waarde) else None
+        if doel is None or not str(doel) or str(doel) == ".":
+            raise InputError(bericht("diff.buiten_revisie", bron=bron, sleutel=sleutel, waarde=_kort(waarde), pad=r.as_posix()))
+        return doel
 
     def keten(r: PurePosixPath) -> None:
         if r.as_posix() in gezien:
@@ -117,35 +188,41 @@ def materialiseer(rev: str, pad: str, doelmap: Path) -> Path:
         data = haal(r)
         try:
             inhoud = yaml.safe_load(data) if data else None
-        except yaml.YAMLError:
-            return  # the loader reports it with a line number
+        except (yaml.YAMLError, RecursionError, ValueError, MemoryError):
+            return  # the loader reports it (with a line number)
         if not isinstance(inhoud, dict):
             return
         basis = r.parent
         if isinstance(inhoud.get("extends"), str):
-            keten(_normaal(basis / inhoud["extends"]))
+            keten(binnen(basis, inhoud["extends"], "extends", r))
         gemeente = inhoud.get("gemeente") if isinstance(inhoud.get("gemeente"), dict) else {}
         if isinstance(gemeente.get("huisstijl"), str):
-            haal(_normaal(basis / gemeente["huisstijl"]), verplicht=False)
+            haal(binnen(basis, gemeente["huisstijl"], "gemeente.huisstijl", r), verplicht=False)
         if isinstance(gemeente.get("teksten"), str):
-            map_ = _normaal(basis / gemeente["teksten"])
-            namen = _git(top, "ls-tree", "-r", "--name-only", rev, "--", map_.as_posix()).decode().split("\n")
+            map_ = binnen(basis, gemeente["teksten"], "gemeente.teksten", r)
+            namen = _git(top, "ls-tree", "-r", "-z", "--name-only", commit, "--", map_.as_posix()).split(b"\0")
             for naam in filter(None, namen):
-                haal(PurePosixPath(naam), verplicht=False)
+                try:
+                    tekst = naam.decode("utf-8")
+                except UnicodeDecodeError:
+                    continue  # a name that is not UTF-8 cannot be a template the kit reads
+                haal(PurePosixPath(tekst), verplicht=False)
 
     keten(rel)
     return doelmap / rel
 
 
-def _normaal(p: PurePosixPath) -> PurePosixPath:
+def _normaal(p: PurePosixPath) -> PurePosixPath | None:
+    """``a/b/../c`` → ``a/c``; None when the path climbs above the repository's root."""
     delen: list[str] = []
     for d in p.parts:
         if d == "..":
-            if delen:
-                delen.pop()
-        elif d != ".":
+            if not delen:
+                return None
+            delen.pop()
+        elif d not in (".", ""):
             delen.append(d)
-    return PurePosixPath(*delen)
+    return PurePosixPath(*delen) if delen else None
 
 
 def _relatief_pad(choices: Any, waarde: str) -> Path:
@@ -154,23 +231,43 @@ def _relatief_pad(choices: Any, waarde: str) -> Path:
 
 
 def laad_versie(bron: str, werkmap: Path, naam: str) -> Versie:
-    """Load, validate and render one version to models. Errors: InputError / ValidationFailed."""
+    """Load, validate and render one version to models. Errors: InputError / ValidationFailed.
+
+    A ``REV:path`` version is read from git into ``werkmap/naam``; every message names
+    ``REV:path``, never that temp folder."""
     from kit.loader import load_choices
     from kit.validate import validate
 
     rev = splits_revisie(bron)
-    pad = materialiseer(rev[0], rev[1], werkmap / naam) if rev else Path(bron)
-    choices = load_choices(pad)
-    bevindingen = validate(choices)
-    if rev:  # name the revision, not the temp folder, in findings
-        bevindingen = [_hernoem(f, werkmap / naam, rev[0]) for f in bevindingen]
-    if any(f.is_fout for f in bevindingen):
-        raise ValidationFailed(bericht("diff.ongeldig", bron=bron), bevindingen)
-    versie = _render_modellen(choices, bron)
+    map_ = werkmap / naam
+    gelezen = Gelezen(bron, rev[0]) if rev else None
+    try:
+        pad = materialiseer(rev[0], rev[1], map_, gelezen) if rev else Path(bron)
+        choices = load_choices(pad)
+        bevindingen = validate(choices)
+        if rev:  # name the revision, not the temp folder, in findings
+            bevindingen = [_hernoem(f, map_, rev[0]) for f in bevindingen]
+        if any(f.is_fout for f in bevindingen):
+            raise ValidationFailed(bericht("diff.ongeldig", bron=_kort(bron)), bevindingen)
+        versie = _render_modellen(choices, bron)
+    except ValidationFailed:
+        raise
+    except KitError as e:
+        if not rev:
+            raise
+        raise type(e)(_zonder_werkmap(str(e), map_, rev[0])) from None
     versie.bevindingen = bevindingen
+    versie.gelezen = gelezen
     if rev:
         versie.invoer = []
     return versie
+
+
+def _zonder_werkmap(tekst: str, map_: Path, rev: str) -> str:
+    """A message about a file of a revision: ``REV:path`` instead of the temp folder."""
+    for m in sorted({str(map_.resolve()), str(map_)}, key=len, reverse=True):
+        tekst = tekst.replace(m + os.sep, f"{rev}:").replace(m, f"{rev}:")
+    return tekst
 
 
 def _hernoem(f: Any, map_: Path, rev: str) -> Any:
@@ -525,7 +622,8 @@ def maak_pakket(oud: Versie, nieuw: Versie, werkmap: Path) -> Pakket:
     pakket = Pakket()
     info = {"oud": _versie_info(oud), "nieuw": _versie_info(nieuw)}
     hcontext = {k: nieuw.ctx.get(k) for k in ("gemeente", "versie", "advies")}
-    if oud.meta["slug"] != nieuw.meta["slug"]:
+    andere_gemeente = oud.meta["slug"] != nieuw.meta["slug"]
+    if andere_gemeente:
         pakket.waarschuwingen.append(bericht("diff.andere_gemeente", oud=oud.meta["gemeente"], nieuw=nieuw.meta["gemeente"]))
 
     rijen = wijzigingen(oud, nieuw)
@@ -547,7 +645,7 @@ def maak_pakket(oud: Versie, nieuw: Versie, werkmap: Path) -> Pakket:
         "waarschuwingen": pakket.waarschuwingen,
         "geen_wijzigingen": pakket.geen_wijzigingen,
         "drieluik": bool(drieluik),
-        "wijzigingsverordening": bool(drieluik),
+        "wijzigingsverordening": bool(drieluik) and not andere_gemeente,
         "gemeente": nieuw.ctx.get("gemeente"),
     }
     stijl = nieuw.stijl
@@ -571,6 +669,7 @@ def maak_pakket(oud: Versie, nieuw: Versie, werkmap: Path) -> Pakket:
         d_ctx = dict(ctx, rijen=drieluik, vernummerd=vernummerd, citeertitel=_citeertitel(nieuw))
         pakket.bestanden["drieluik-verordening.docx"] = _schrijf_markup(
             liggend, "drieluik.md.j2", d_ctx, _pakket_meta(nieuw, info, "drieluik", "verordening"), hcontext)
+    if drieluik and not andere_gemeente:  # one gemeente never amends another's verordening
         pakket.bestanden["wijzigingsverordening.docx"] = _schrijf_markup(
             stijl, "wijzigingsverordening.md.j2", _wijzigingsverordening_ctx(oud, nieuw, artikelen, ctx),
             _pakket_meta(nieuw, info, "wijzigingsverordening", "verordening"), hcontext)
@@ -618,25 +717,93 @@ def _wijzigingsverordening_ctx(oud: Versie, nieuw: Versie, artikelen: list[dict]
 
 # ------------------------------------------------------------------------------- writing
 
-def schrijf_pakket(pakket: Pakket, uitvoer: Path, invoer: list[Path]) -> list[Path]:
-    from kit.manifest import Manifest, schrijf_alles
+def pakket_namen() -> set[str]:
+    """Every plain file name a pack can hold: the only names a later pack may remove."""
+    from kit.render import DOCUMENTEN
+
+    docx = {"wijzigingen.docx", "drieluik-verordening.docx", "wijzigingsverordening.docx"}
+    docx |= {f"redline-{d}.docx" for d in DOCUMENTEN}
+    return docx | {n[:-5] + ".pdf" for n in docx} | {"wijzigingen.md"}
+
+
+class PakketManifest:
+    """The pack's manifest: kit.manifest's, plus the revisions read (commit, files, hashes)."""
+
+    def __new__(cls, map_: Path, revisies: list[dict]):
+        from kit.manifest import Manifest
+
+        class _M(Manifest):
+            def schrijf(self, invoer):  # noqa: D401 - same contract as Manifest.schrijf
+                import json
+
+                from kit.manifest import NAAM, schrijf_atomisch
+
+                super().schrijf(invoer)
+                if not revisies:
+                    return
+                pad = self.map / NAAM
+                data = json.loads(pad.read_text(encoding="utf-8"))
+                data["revisions"] = revisies
+                schrijf_atomisch(pad, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+
+        return _M(map_)
+
+
+def schrijf_pakket(pakket: Pakket, uitvoer: Path, invoer: list[Path], force: bool = False, pdf: bool = False,
+                   revisies: list[dict] | None = None, echo: Callable[..., Any] | None = None) -> list[Path]:
+    from kit.manifest import schrijf_alles, sha256_bestand, verplaats_atomisch
 
     uitvoer = Path(uitvoer)
-    manifest = Manifest(uitvoer)
-    manifest.controleer(list(pakket.bestanden))
-    # outputs of an earlier pack that this pack does not make: removed when untouched
+    if uitvoer.exists() and not uitvoer.is_dir():
+        raise InputError(bericht("diff.uitvoer_geen_map", map=uitvoer))
+    manifest = PakketManifest(uitvoer, revisies or [])
+    pdf_namen = [n[:-5] + ".pdf" for n in pakket.bestanden if n.endswith(".docx")] if pdf else []
+    manifest.controleer(list(pakket.bestanden) + pdf_namen, force=force)
+    try:
+        uitvoer.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(bericht("diff.uitvoer_onschrijfbaar", map=uitvoer, reden=e.strerror or type(e).__name__)) from None
+    # outputs of an earlier pack that this pack does not make: removed when untouched, and only
+    # plain names a pack makes (never "../x" or "/etc/x" from a manifest someone edited)
+    toegestaan = pakket_namen()
     for naam in list(manifest.uitvoer):
-        if naam not in pakket.bestanden and not manifest.gewijzigd(naam):
-            (uitvoer / naam).unlink(missing_ok=True)
+        if naam in pakket.bestanden or naam in pdf_namen:
+            continue
+        if naam not in toegestaan:
+            del manifest.uitvoer[naam]
+            continue
+        pad = uitvoer / naam
+        if not pad.is_symlink() and not manifest.gewijzigd(naam):
+            pad.unlink(missing_ok=True)
             del manifest.uitvoer[naam]
     try:
-        return schrijf_alles(uitvoer, pakket.bestanden, manifest)
+        geschreven = schrijf_alles(uitvoer, pakket.bestanden, manifest)
+        if pdf_namen:
+            from kit.pdf import PdfFout, naar_pdf, ruim_op
+
+            docx = [uitvoer / n for n in pakket.bestanden if n.endswith(".docx")]
+            tijdelijk = naar_pdf(docx, uitvoer)   # one LibreOffice call for the whole pack
+            try:
+                for t in tijdelijk:
+                    if not force and manifest.gewijzigd(t.name):  # edited while LibreOffice ran
+                        raise PdfFout(bericht("diff.pdf_gewijzigd", pad=uitvoer / t.name), exit_code=3)
+                    verplaats_atomisch(t, uitvoer / t.name)
+                    manifest.registreer(t.name, pad=uitvoer / t.name)
+                    geschreven.append(uitvoer / t.name)
+            finally:
+                ruim_op(tijdelijk)
+        return geschreven
     finally:
         manifest.schrijf(invoer)
 
 
-def diff(oud: str, nieuw: str, uitvoer: Path | str) -> tuple[Pakket, list[Path], list]:
+def diff(oud: str, nieuw: str, uitvoer: Path | str, force: bool = False, pdf: bool = False,
+         andere_gemeente: bool = False) -> tuple[Pakket, list[Path], list]:
     """Build and write the pack. Returns (pack, written files, warnings of validation)."""
+    if pdf:
+        from kit.render import pdf_keuze
+
+        pdf_keuze(True)  # no LibreOffice: exit 2 before anything is read or written
     with tempfile.TemporaryDirectory(prefix="kit-diff-") as tmp:
         werkmap = Path(tmp)
         fouten: list = []
@@ -650,14 +817,20 @@ def diff(oud: str, nieuw: str, uitvoer: Path | str) -> tuple[Pakket, list[Path],
             alle = [f for e in fouten for f in e.findings]
             raise ValidationFailed("\n".join(str(e) for e in fouten), alle)
         v_oud, v_nieuw = versies
+        if v_oud.meta["slug"] != v_nieuw.meta["slug"] and not andere_gemeente:
+            raise Refused(bericht("diff.andere_gemeente_geweigerd", oud=v_oud.meta["gemeente"], nieuw=v_nieuw.meta["gemeente"]))
         pakket = maak_pakket(v_oud, v_nieuw, werkmap)
         invoer = [p for p in v_oud.invoer + v_nieuw.invoer + [v_nieuw.stijl_pad] if not str(p).startswith(tmp)]
-        geschreven = schrijf_pakket(pakket, Path(uitvoer), invoer)
+        revisies = [{"source": v.gelezen.bron, "revision": v.gelezen.revisie, "commit": v.gelezen.commit,
+                     "files": [{"path": k, "sha256": h} for k, h in v.gelezen.bestanden.items()]}
+                    for v in versies if v.gelezen is not None]
+        geschreven = schrijf_pakket(pakket, Path(uitvoer), invoer, force=force, pdf=pdf, revisies=revisies)
         waarschuwingen = [f for v in versies for f in v.bevindingen if not f.is_fout]
         return pakket, geschreven, waarschuwingen
 
 
-def diff_cli(oud: str, nieuw: str, uitvoer: Path | str = Path("build/diff"), echo: Callable[..., Any] = print) -> int:
+def diff_cli(oud: str, nieuw: str, uitvoer: Path | str = Path("build/diff"), echo: Callable[..., Any] = print,
+             force: bool = False, pdf: bool = False, andere_gemeente: bool = False) -> int:
     """``kit diff``: 0 ok, 1 invalid input, 2 unreadable input / usage, 3 would overwrite."""
     def fout(t: str) -> None:
         try:
@@ -666,7 +839,8 @@ def diff_cli(oud: str, nieuw: str, uitvoer: Path | str = Path("build/diff"), ech
             echo(t)
 
     try:
-        pakket, geschreven, waarschuwingen = diff(str(oud), str(nieuw), uitvoer)
+        pakket, geschreven, waarschuwingen = diff(str(oud), str(nieuw), uitvoer, force=force, pdf=pdf,
+                                                  andere_gemeente=andere_gemeente)
     except ValidationFailed as e:
         for f in e.findings:
             fout(f.als_tekst())
