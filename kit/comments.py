@@ -622,10 +622,19 @@ def _schema_sleutels() -> frozenset[str]:
         return frozenset()
 
 
-def _keuzesleutels(expressie: str, aliassen: dict[str, str]) -> tuple[str, ...]:
+@lru_cache(maxsize=1)
+def _schema_voorvoegsels() -> frozenset[str]:
+    uit: set[str] = set()
+    for k in _schema_sleutels():
+        delen = k.split(".")
+        uit |= {".".join(delen[:n]) for n in range(1, len(delen) + 1)}
+    return frozenset(uit)
+
+
+def _keuzesleutels(expressie: str, aliassen: dict[str, str], voorvoegsel: bool = False) -> tuple[str, ...]:
     """The choice keys an expression reads (aliases of ``{% set mb = maatschappelijke_begeleiding %}``
     resolved); only keys of the choice file's schema, never ``wet.*`` or derived values."""
-    alle = _schema_sleutels()
+    alle = _schema_voorvoegsels() if voorvoegsel else _schema_sleutels()
     uit: list[str] = []
     for m in _NAAM.finditer(re.sub(r"(['\"]).*?\1", "", expressie)):
         naam = m.group(1)
@@ -656,7 +665,7 @@ def herkomst_index(document: str, templates: Path = TEMPLATES) -> dict[str, tupl
                 continue
             aliassen: dict[str, str] = {}
             for m in _ZET.finditer(tekst):
-                sleutels = _keuzesleutels(m.group(2), {})
+                sleutels = _keuzesleutels(m.group(2), {}, voorvoegsel=True)
                 if sleutels:
                     aliassen[m.group(1)] = sleutels[0]
             sectie = None
@@ -710,15 +719,19 @@ def herkomst(document: str, sectie_id: str, alinea: str, begin: int, eind: int) 
     regels, _ = index[sectie_id]
     tekst = _LABEL.sub("", alinea.replace("\t", " "), count=1)
     verschuiving = len(alinea) - len(tekst)
+    b, e = begin - verschuiving, max(eind - verschuiving, begin - verschuiving)
     beste = None
     for r in regels:
         m = r.patroon.search(tekst)
-        if m and (beste is None or r.letterlijk > beste[0].letterlijk):
-            beste = (r, m)
+        if m is None:
+            continue
+        # a paragraph may be made of several template lines: the line that holds the comment
+        score = (m.start() <= b and m.end() >= e, r.letterlijk)
+        if beste is None or score > beste[0]:
+            beste = (score, r, m)
     if beste is None:
         return ()
-    r, m = beste
-    b, e = begin - verschuiving, max(eind - verschuiving, begin - verschuiving)
+    _, r, m = beste
     geraakt: list[str] = []
     alle: list[str] = []
     for i, sleutels in enumerate(r.groepen, 1):
@@ -791,7 +804,9 @@ def voeg_samen(documenten: Iterable[GelezenDocument]) -> list[DocumentGroep]:
     (compared without whitespace); afgehandeld when any copy says so."""
     documenten = list(documenten)
     namen = weergavenamen(d.pad for d in documenten)
-    laatste = {d.pad: d.kenmerken.get("lastModifiedBy", "") for d in documenten}
+    # the last author tells copies apart only when a reviewer saved it (not the kit: creator)
+    laatste = {d.pad: d.kenmerken.get("lastModifiedBy", "") if d.kenmerken.get("lastModifiedBy", "") != d.kenmerken.get("creator", "")
+               else "" for d in documenten}
     groepen: dict[tuple[str, str], DocumentGroep] = {}
     gezien: dict[tuple[str, str], dict[tuple, Opmerking]] = {}
     volgorde: list[tuple[str, str]] = []
