@@ -55,7 +55,8 @@ def naar_pdf(paden: Sequence[Path], uitvoermap: Path, tijdslimiet: int = TIJDSLI
         "--outdir", str(doel),
         *[str(p) for p in paden],
     ]
-    omgeving = dict(os.environ, HOME=str(profiel))
+    # Dutch locale: LibreOffice formats chart numbers (#,##0) with it, as Word does on a Dutch machine
+    omgeving = dict(os.environ, HOME=str(profiel), LANG="nl_NL.UTF-8", LC_ALL="nl_NL.UTF-8")
     try:
         proces = subprocess.Popen(
             opdracht, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=omgeving, start_new_session=True
