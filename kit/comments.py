@@ -36,7 +36,8 @@ from kit.docx_lezen import W, W14, W15, MC, DocxOnderdelen, lees_docx, os_reden
 from kit.errors import InputError, KitError, UsageError, WouldOverwrite
 from kit.manifest import schrijf_nieuw
 
-DOCUMENTEN = ("startnotitie", "beleidskader", "verordening", "beleidsregels", "raadsinformatiebrief")
+DOCUMENTEN = ("startnotitie", "beleidskader", "verordening", "beleidsregels", "raadsinformatiebrief",
+              "raadsvoorstel-beleidskader", "raadsvoorstel-verordening")
 # Template folder per document where it differs from the document name (DESIGN.md: templates/rib/).
 SJABLOONMAPPEN = {"raadsinformatiebrief": ("raadsinformatiebrief", "rib")}
 BOOKMARK_PREFIX = "kit_"
@@ -448,13 +449,13 @@ def documentnaam(kenmerken: dict[str, str], pad: Path) -> str | None:
     if categorie in DOCUMENTEN:
         return categorie
     stam = pad.stem.lower()
-    for naam in DOCUMENTEN:
+    for naam in sorted(DOCUMENTEN, key=len, reverse=True):  # "raadsvoorstel-verordening" before "verordening"
         if naam in stam:
             return naam
     if re.search(r"(^|[^a-z])rib([^a-z]|$)", stam):
         return "raadsinformatiebrief"
     titel = kenmerken.get("title", "").lower()
-    for naam in DOCUMENTEN:
+    for naam in sorted(DOCUMENTEN, key=len, reverse=True):
         if naam in titel:
             return naam
     return None

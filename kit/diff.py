@@ -39,7 +39,7 @@ NIET_VERGELEKEN = ("versie",)
 PAKKET_SLEUTELS = (
     "oud", "nieuw", "wijzigingen", "documenten", "waarschuwingen", "geen_wijzigingen", "drieluik",
     "wijzigingsverordening", "rijen", "vernummerd", "citeertitel", "onderdelen", "citeertitel_oud",
-    "gelet_op", "verordening_nieuw", "versie_nieuw",
+    "gelet_op", "verordening_nieuw", "versie_nieuw", "vastgesteld_op",
 )   # the versions themselves are named on every page, not as a change
 
 
@@ -524,6 +524,121 @@ def _markup_met_nummers(markup: str, nummers: dict[str, str]) -> str:
     return _REF.sub(vervang, markup)
 
 
+# ------------------------------------------------------------------------------- smallest unit
+
+MEESTAL_GEWIJZIGD = 0.5   # above this share of changed text: the whole article "komt te luiden"
+
+
+def _leden(regels: list[dict]) -> list[dict]:
+    """An article's lines as leden: a numbered paragraph with the list items and paragraphs
+    under it; an article without numbered leden is one unnumbered lid."""
+    leden: list[dict] = []
+    for r in regels[1:]:
+        if r["soort"] == "alinea" and (r["label"] or not leden):
+            leden.append({"label": r["label"], "delen": [r]})
+        elif leden:
+            leden[-1]["delen"].append(r)
+        else:
+            leden.append({"label": "", "delen": [r]})
+    for i, lid in enumerate(leden, 1):
+        lid["nr"] = i
+        lid["tekst"] = " ".join(d["tekst"] for d in lid["delen"])
+    return leden
+
+
+def _regel_tokens(tekst: str) -> list:
+    from kit.model import Run
+    from kit.redline import _tokens
+
+    return _tokens([Run(tekst)])
+
+
+def _zinsdeel(oud: str, nieuw: str) -> tuple[str, str] | None:
+    """The one phrase that changed between two texts, as "old" → "new", extended with its
+    neighbouring words until the old phrase occurs once and holds a word (not "18" but
+    "18 maanden"); None when more than one place changed."""
+    from kit.redline import woord_opcodes
+
+    a, b = _regel_tokens(oud), _regel_tokens(nieuw)
+    ops = [op for op in woord_opcodes(a, b) if op[0] != "equal"]
+    if len(ops) != 1:
+        return None
+    _, i1, i2, j1, j2 = ops[0]
+    links = rechts = 0
+
+    def stuk() -> tuple[str, str]:
+        return ("".join(t for _, t, _ in a[i1 - links: i2 + rechts]).strip(),
+                "".join(t for _, t, _ in b[j1 - links: j2 + rechts]).strip())
+
+    def goed(o: str) -> bool:
+        return bool(o) and oud.count(o) == 1 and re.search(r"[^\W\d_]{3}", o) is not None
+
+    while not goed(stuk()[0]):
+        if i2 + rechts < len(a) and j2 + rechts < len(b) and (rechts <= links or i1 - links <= 0):
+            rechts += 1
+        elif i1 - links > 0 and j1 - links > 0:
+            links += 1
+        else:
+            return None
+    o, n = stuk()
+    return (o, n) if o != n else None
+
+
+def wijzig_instructies(oud_regels: list[dict], nieuw_regels: list[dict]) -> list[dict]:
+    """How Dutch drafting amends one article, at the smallest unit: a phrase in a lid
+    ("vervang"), a whole lid ("lid_luidt"), an inserted lid ("lid_in"), a lid that lapses
+    ("lid_vervalt"); the whole article ("artikel") only when most of it changed, its title
+    changed, or its leden cannot be named (a table, a single lid that becomes several)."""
+    artikel = [{"soort": "artikel"}]
+    if not oud_regels or not nieuw_regels or oud_regels[0]["tekst"] != nieuw_regels[0]["tekst"]:
+        return artikel
+    if any(r["soort"] in ("tabel", "rij") for r in oud_regels + nieuw_regels):
+        return artikel
+    lo, ln = _leden(oud_regels), _leden(nieuw_regels)
+    enkel_o = len(lo) == 1 and not lo[0]["label"]
+    enkel_n = len(ln) == 1 and not ln[0]["label"]
+    if enkel_o != enkel_n or not lo or not ln:
+        return artikel
+    sm = difflib.SequenceMatcher(None, [x["tekst"] for x in lo], [x["tekst"] for x in ln], autojunk=False)
+    totaal = sum(len(x["tekst"]) for x in lo) or 1
+    gewijzigd = 0
+    stappen: list[dict] = []
+    vorige_oud = 0
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            vorige_oud = i2
+            continue
+        oude, nieuwe = lo[i1:i2], ln[j1:j2]
+        # pair changed leden one to one where they are the same lid with other words
+        while oude and nieuwe and difflib.SequenceMatcher(None, oude[0]["tekst"], nieuwe[0]["tekst"]).ratio() >= 0.5:
+            o, n = oude.pop(0), nieuwe.pop(0)
+            vorige_oud = o["nr"]
+            delen_o = [d["tekst"] for d in o["delen"]]
+            delen_n = [d["tekst"] for d in n["delen"]]
+            verschil = [k for k in range(max(len(delen_o), len(delen_n)))
+                        if k >= len(delen_o) or k >= len(delen_n) or delen_o[k] != delen_n[k]]
+            zin = _zinsdeel(delen_o[verschil[0]], delen_n[verschil[0]]) \
+                if len(delen_o) == len(delen_n) and len(verschil) == 1 else None
+            if zin is not None:
+                deel = o["delen"][verschil[0]]
+                gewijzigd += max(len(zin[0]), len(zin[1]))
+                stappen.append({"soort": "vervang", "lid": None if enkel_o else o["nr"], "oud": zin[0], "nieuw": zin[1],
+                                "onderdeel": deel["label"].rstrip(".") if deel["soort"] == "lijst" else ""})
+            else:
+                gewijzigd += max(len(o["tekst"]), len(n["tekst"]))
+                stappen.append({"soort": "lid_luidt", "lid": None if enkel_o else o["nr"], "regels": n["delen"]})
+        for o in oude:
+            gewijzigd += len(o["tekst"])
+            stappen.append({"soort": "lid_vervalt", "lid": o["nr"]})
+            vorige_oud = o["nr"]
+        for n in nieuwe:
+            gewijzigd += len(n["tekst"])
+            stappen.append({"soort": "lid_in", "na": vorige_oud, "regels": n["delen"]})
+    if not stappen or gewijzigd / totaal > MEESTAL_GEWIJZIGD:
+        return artikel
+    return stappen
+
+
 # ------------------------------------------------------------------------------- the pack
 
 @dataclass
@@ -705,6 +820,8 @@ def _wijzigingsverordening_ctx(oud: Versie, nieuw: Versie, artikelen: list[dict]
         if a["soort"] in ("gewijzigd", "nieuw", "vervallen"):
             o = dict(a, nummer=nummers[a["id"]], na=vorige, letter="")
             o["regels"] = _artikel_regels(secties[a["id"]]) if a["nieuw_nr"] else []
+            o["instructies"] = wijzig_instructies(_artikel_regels(oude_secties[a["id"]]), o["regels"]) \
+                if a["soort"] == "gewijzigd" else []
             onderdelen_.append(o)
         vorige = nummers[a["id"]]
     from kit.model import _letters
@@ -713,7 +830,9 @@ def _wijzigingsverordening_ctx(oud: Versie, nieuw: Versie, artikelen: list[dict]
         o["letter"] = _letters(i).upper()
     aanhef = [b.tekst for b in nieuw.modellen["verordening"].secties().get("aanhef", []) if b.soort == "alinea"]
     gelet_op = next((t for t in aanhef if t.startswith(tekst("gelet_op_begin"))), "")
+    vastgesteld_op = (oud.ctx.get("verordening") or {}).get("vastgesteld_op")
     return dict(ctx, onderdelen=onderdelen_, citeertitel_oud=_citeertitel(oud), citeertitel=_citeertitel(nieuw),
+                vastgesteld_op=str(vastgesteld_op) if vastgesteld_op else "",
                 gelet_op=gelet_op, verordening_nieuw=nieuw.ctx.get("verordening"), versie_nieuw=nieuw.ctx.get("versie"))
 
 

@@ -532,7 +532,7 @@ def test_gerenderde_verordening_twee_reviewers(tmp_path):
     assert [r["Sectie-id"] for r in regels] == ["pip", "maatschappelijke-begeleiding"]
     assert [r["Artikel / paragraaf"] for r in regels] == [kop_pip, kop_mb]
     assert regels[0]["Document"] == "verordening"
-    assert regels[0]["Keuzes"] == "pip.termijn_weken"   # the exact key of the commented sentence
+    assert regels[0]["Keuzes"] == "pip.termijn_weken, pip.vorm"   # fixed text: the section's keys
     assert regels[1]["Keuzes"].startswith("maatschappelijke_begeleiding.duur_maanden")
     assert regels[0]["Geciteerde tekst"] == " ".join(_eerste_tekst_na(d, _kop_van(d, "pip")).text.split())
     assert regels[0]["Antwoorden"].startswith("Jan de Boer (2021-06-11): Eens")
