@@ -378,14 +378,93 @@ def artikelnummers(doc: Any) -> dict[str, int]:
     return uit
 
 
-def onderdelen(sleutel: str, oud: Any, nieuw: Any) -> list[dict]:
-    """The headings of one document (both versions) whose ``keuzes`` cover ``sleutel``."""
+def _blok_tekst(b: Any) -> str:
+    if b is None:
+        return ""
+    if b.soort == "kop":
+        return b.kop_tekst
+    if b.soort == "tabel":
+        return " ".join([b.titel] + [c for r in b.rijen for c in r])
+    if b.soort == "figuur":
+        return b.titel
+    return f"{b.label} {b.tekst}".strip()
+
+
+def zichtbare_wijzigingen(stappen: list) -> dict[str, tuple[str, str]]:
+    """Section id → (text taken out, text put in) in the redline of one document: where a
+    change actually shows up."""
+    uit: dict[str, list[str]] = {}
+    for s in stappen:
+        if s.soort == "gelijk":
+            continue
+        blok = s.nieuw or s.oud
+        sid = blok.id if blok.soort == "kop" else blok.sectie_id
+        weg, bij = uit.setdefault(sid, ["", ""])
+        o, n = _blok_tekst(s.oud), _blok_tekst(s.nieuw)
+        if s.soort == "wijzig":
+            a, b = o.split(), n.split()
+            for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+                if op != "equal":
+                    weg += " " + " ".join(a[max(i1 - 2, 0):i2 + 2])
+                    bij += " " + " ".join(b[max(j1 - 2, 0):j2 + 2])
+        else:
+            weg += " " + o
+            bij += " " + n
+        uit[sid] = [weg, bij]
+    return {k: (v[0], v[1]) for k, v in uit.items()}
+
+
+def _als_tekst(waarde: Any) -> list[str]:
+    """How a choice's value can appear in a document's text (to find where its change shows)."""
+    from kit.templating import FILTERS
+
+    if isinstance(waarde, bool) or waarde is None:
+        return []
+    if isinstance(waarde, (list, tuple)):
+        return [t for x in waarde for t in _als_tekst(x)]
+    if isinstance(waarde, dict):
+        return [t for x in waarde.values() for t in _als_tekst(x)]
+    if isinstance(waarde, (int, float)):
+        uit = [str(waarde)]
+        for f in ("getal", "euro"):
+            if f in FILTERS:
+                try:
+                    uit.append(str(FILTERS[f](waarde)))
+                except Exception:  # a filter that does not take this value
+                    pass
+        return uit
+    tekst = str(waarde).strip()
+    if _ISO_DATUM.match(tekst) and "datum" in FILTERS:
+        try:
+            return [tekst, str(FILTERS["datum"](tekst))]
+        except Exception:
+            return [tekst]
+    return [tekst] if len(tekst) >= 3 else []
+
+
+def _komt_voor(waarden: list[str], tekst: str) -> bool:
+    return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", tekst) for w in waarden if w)
+
+
+def onderdelen(sleutel: str, oud: Any, nieuw: Any, zichtbaar: dict | None = None,
+               waarden: tuple[list[str], list[str]] = ([], [])) -> list[dict]:
+    """The headings of one document (both versions) where the change of ``sleutel`` shows up:
+    a section that changed in the redline and either names the choice (``keuzes``) or shows
+    its old or new value in the changed text (a name, an amount). Without ``zichtbaar``: every
+    heading whose ``keuzes`` cover the key."""
     uit = []
     o_koppen = {b.id: b for b in oud.koppen()}
     n_koppen = {b.id: b for b in nieuw.koppen()}
     for id_, b in list(n_koppen.items()) + [(i, b) for i, b in o_koppen.items() if i not in n_koppen]:
         o, n = o_koppen.get(id_), n_koppen.get(id_)
-        if not raakt(sleutel, (o.keuzes if o else []) + (n.keuzes if n else [])):
+        noemt = raakt(sleutel, (o.keuzes if o else []) + (n.keuzes if n else []))
+        if zichtbaar is not None:
+            if id_ not in zichtbaar:
+                continue
+            weg, bij = zichtbaar[id_]
+            if not (noemt or _komt_voor(waarden[0], weg) or _komt_voor(waarden[1], bij)):
+                continue
+        elif not noemt:
             continue
         uit.append({
             "id": id_,
@@ -398,22 +477,24 @@ def onderdelen(sleutel: str, oud: Any, nieuw: Any) -> list[dict]:
     return uit
 
 
-def wijzigingen(oud: Versie, nieuw: Versie) -> list[dict]:
+def wijzigingen(oud: Versie, nieuw: Versie, plannen: dict | None = None) -> list[dict]:
     from kit.schema import label
 
     o, n = plat(_keuzes(oud.ctx)), plat(_keuzes(nieuw.ctx))
     volgorde = _schema_volgorde()
     positie = {k: i for i, k in enumerate(dict.fromkeys(list(n) + list(o)))}
     sleutels = sorted(positie, key=lambda k: (volgorde.get(k, len(volgorde)), positie[k]))
+    zichtbaar = {naam: zichtbare_wijzigingen(st) for naam, st in plannen.items()} if plannen is not None else {}
     rijen = []
     for k in sleutels:
         if k in o and k in n and o[k] == n[k]:
             continue
         if o.get(k) in (None, "", [], {}) and n.get(k) in (None, "", [], {}):
             continue
+        waarden = (_als_tekst(o.get(k)), _als_tekst(n.get(k)))
         raakt_docs = []
         for naam, doc in nieuw.modellen.items():
-            delen = onderdelen(k, oud.modellen[naam], doc)
+            delen = onderdelen(k, oud.modellen[naam], doc, zichtbaar.get(naam) if plannen is not None else None, waarden)
             if delen:
                 raakt_docs.append({"document": naam, "titel": nieuw.metas[naam]["document_titel"], "onderdelen": delen})
         rijen.append({
@@ -490,8 +571,13 @@ def artikel_plan(oud_doc: Any, nieuw_doc: Any) -> list[dict]:
     return stappen
 
 
-def _wijzigingen_voor(keuzes: list[str], rijen: list[dict]) -> list[dict]:
-    return [r for r in rijen if raakt(r["sleutel"], keuzes)]
+def _wijzigingen_voor(keuzes: list[str], rijen: list[dict], id_: str = "") -> list[dict]:
+    """The changed choices behind an article: those it names, and those whose change shows
+    up in it (a name, an amount)."""
+    def toont(r: dict) -> bool:
+        return any(d["document"] == "verordening" and any(o["id"] == id_ for o in d["onderdelen"]) for d in r["raakt"])
+
+    return [r for r in rijen if raakt(r["sleutel"], keuzes) or (id_ and toont(r))]
 
 
 def wijzig_nummers(stappen: list[dict]) -> dict[str, str]:
@@ -688,12 +774,99 @@ def _pakket_meta(nieuw: Versie, info: dict, soort: str, document: str = "") -> d
     return meta
 
 
-def _schrijf_markup(stijl: Any, sjabloon: str, ctx: dict, meta: dict, hcontext: dict) -> bytes:
+def _schrijf_markup(stijl: Any, sjabloon: str, ctx: dict, meta: dict, hcontext: dict, lichaam: Any = None) -> bytes:
     from kit.model import parse
 
     markup = _omgeving().render(f"{SJABLONEN}/{sjabloon}", dict(ctx, meta=meta))
     doc = parse(markup, "diff", titel=meta["document_titel"], bron=f"{SJABLONEN}/{sjabloon}")
-    return stijl.schrijf(doc, meta, {}, hcontext)
+    return stijl.schrijf(doc, meta, {}, hcontext, lichaam=lichaam)
+
+
+# Changed words in the drieluik: marked in the cell text with private-use characters (never in
+# a choice file's text after the loader; removed if they were), turned into struck-through /
+# underlined runs by DrieluikLichaam, as the redline shows them.
+WEG_BEGIN, WEG_EIND, BIJ_BEGIN, BIJ_EIND = "\ue101", "\ue102", "\ue103", "\ue104"
+_MERKTEKENS = re.compile("[\ue101-\ue104]")
+
+
+def _markeer_woorden(oud: str, nieuw: str) -> tuple[str, str]:
+    """The two texts with their changed words between markers."""
+    from kit.redline import woord_opcodes
+
+    a, b = _regel_tokens(oud), _regel_tokens(nieuw)
+    uit_a, uit_b = [], []
+    for op, i1, i2, j1, j2 in woord_opcodes(a, b):
+        sa = "".join(t for _, t, _ in a[i1:i2])
+        sb = "".join(t for _, t, _ in b[j1:j2])
+        if op == "equal":
+            uit_a.append(sa)
+            uit_b.append(sb)
+            continue
+        if sa:
+            uit_a.append(WEG_BEGIN + sa + WEG_EIND)
+        if sb:
+            uit_b.append(BIJ_BEGIN + sb + BIJ_EIND)
+    return "".join(uit_a), "".join(uit_b)
+
+
+def markeer_regels(oud: list[dict], nieuw: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The lines of an article in the drieluik, changed words marked: lines paired on their
+    text, a line that is only old is struck through, one only new underlined."""
+    oud = [dict(r, tekst=_MERKTEKENS.sub("", r["tekst"])) for r in oud]
+    nieuw = [dict(r, tekst=_MERKTEKENS.sub("", r["tekst"])) for r in nieuw]
+    if not oud or not nieuw:
+        return oud, nieuw
+    sm = difflib.SequenceMatcher(None, [r["tekst"] for r in oud], [r["tekst"] for r in nieuw], autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            continue
+        paren = min(i2 - i1, j2 - j1) if op == "replace" else 0
+        for k in range(paren):
+            oud[i1 + k]["tekst"], nieuw[j1 + k]["tekst"] = _markeer_woorden(oud[i1 + k]["tekst"], nieuw[j1 + k]["tekst"])
+        for r in oud[i1 + paren:i2]:
+            r["tekst"] = WEG_BEGIN + r["tekst"] + WEG_EIND
+        for r in nieuw[j1 + paren:j2]:
+            r["tekst"] = BIJ_BEGIN + r["tekst"] + BIJ_EIND
+    return oud, nieuw
+
+
+def _drieluik_lichaam():
+    from kit.docx_writer import _Lichaam
+
+    class DrieluikLichaam(_Lichaam):
+        """The body with the marked words as struck-through (old) / underlined (new) runs."""
+
+        def xml(self) -> str:
+            xml = super().xml()
+            if not _MERKTEKENS.search(xml):
+                return xml
+            staat = {"weg": False, "bij": False}
+            run = re.compile(r'<w:r>(?:<w:rPr>((?:(?!</w:rPr>).)*)</w:rPr>)?<w:t xml:space="preserve">([^<]*)</w:t></w:r>')
+
+            def vervang(m: re.Match) -> str:
+                rpr, tekst = m.group(1) or "", m.group(2)
+                if not _MERKTEKENS.search(tekst) and not (staat["weg"] or staat["bij"]):
+                    return m.group(0)
+                delen = []
+                for stuk in re.split("([\ue101-\ue104])", tekst):
+                    if stuk == WEG_BEGIN or stuk == WEG_EIND:
+                        staat["weg"] = stuk == WEG_BEGIN
+                    elif stuk == BIJ_BEGIN or stuk == BIJ_EIND:
+                        staat["bij"] = stuk == BIJ_BEGIN
+                    elif stuk:
+                        extra = rpr
+                        if staat["weg"]:
+                            extra += '<w:strike/><w:color w:val="C00000"/>'
+                        if staat["bij"]:
+                            extra += '<w:color w:val="1F4E79"/><w:u w:val="single"/>'
+                        eigen = f"<w:rPr>{extra}</w:rPr>" if extra else ""
+                        delen.append(f'<w:r>{eigen}<w:t xml:space="preserve">{stuk}</w:t></w:r>')
+                return "".join(delen)
+
+            return run.sub(vervang, xml)
+
+    return DrieluikLichaam
+
 
 
 def _liggend(stijl_pad: Path, werkmap: Path):
@@ -743,14 +916,14 @@ def maak_pakket(oud: Versie, nieuw: Versie, werkmap: Path) -> Pakket:
     if andere_gemeente:
         pakket.waarschuwingen.append(bericht("diff.andere_gemeente", oud=oud.meta["gemeente"], nieuw=nieuw.meta["gemeente"]))
 
-    rijen = wijzigingen(oud, nieuw)
     plannen = {naam: plan(oud.modellen[naam], nieuw.modellen[naam]) for naam in DOCUMENTEN}
+    rijen = wijzigingen(oud, nieuw, plannen)
     gewijzigd = [naam for naam in DOCUMENTEN if is_gewijzigd(plannen[naam])]
     documenten = [{"naam": n, "titel": nieuw.metas[n]["document_titel"], "gewijzigd": n in gewijzigd,
                    "bestand": f"redline-{n}.docx" if n in gewijzigd else None} for n in DOCUMENTEN]
     artikelen = artikel_plan(oud.modellen["verordening"], nieuw.modellen["verordening"])
     for a in artikelen:
-        a["wijzigingen"] = _wijzigingen_voor(a["keuzes"], rijen)
+        a["wijzigingen"] = _wijzigingen_voor(a["keuzes"], rijen, a["id"])
     drieluik = [a for a in artikelen if a["soort"] in ("gewijzigd", "nieuw", "vervallen")]
     vernummerd = [a for a in artikelen if a["soort"] == "vernummerd" or
                   (a["soort"] == "gewijzigd" and a["oud_nr"] != a["nieuw_nr"])]
@@ -783,9 +956,14 @@ def maak_pakket(oud: Versie, nieuw: Versie, werkmap: Path) -> Pakket:
             data, stijl, (oud.metas[naam], _hcontext(oud)), (nieuw.metas[naam], hcontext), (meta, hcontext), auteur, datum)
 
     if drieluik:
-        d_ctx = dict(ctx, rijen=drieluik, vernummerd=vernummerd, citeertitel=_citeertitel(nieuw))
+        gemarkeerd = []
+        for a in drieluik:
+            o_r, n_r = markeer_regels(a["oud_regels"], a["nieuw_regels"])
+            gemarkeerd.append(dict(a, oud_regels=o_r, nieuw_regels=n_r))
+        d_ctx = dict(ctx, rijen=gemarkeerd, vernummerd=vernummerd, citeertitel=_citeertitel(nieuw))
         pakket.bestanden["drieluik-verordening.docx"] = _schrijf_markup(
-            liggend, "drieluik.md.j2", d_ctx, _pakket_meta(nieuw, info, "drieluik", "verordening"), hcontext)
+            liggend, "drieluik.md.j2", d_ctx, _pakket_meta(nieuw, info, "drieluik", "verordening"), hcontext,
+            lichaam=_drieluik_lichaam())
     if drieluik and not andere_gemeente:  # one gemeente never amends another's verordening
         pakket.bestanden["wijzigingsverordening.docx"] = _schrijf_markup(
             stijl, "wijzigingsverordening.md.j2", _wijzigingsverordening_ctx(oud, nieuw, artikelen, ctx),
