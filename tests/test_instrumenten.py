@@ -503,3 +503,21 @@ def test_wettabel_verwijzingen_en_awb_drempel():
     for naam, f in wet.items():
         if f.eenheid == "artikel":
             assert f.soort == "verwijzing" and isinstance(f.waarde, str) and f.artikel, naam
+
+
+@pytest.mark.parametrize("gemeente", GEMEENTEN)
+def test_advies_in_de_aanhef_gaat_voor_het_voorstel(docs, gemeente):
+    """The adviesraad advises before the college decides (juridisch.md): a planned advice date after
+    the college's date is not put in the aanhef (a placeholder instead)."""
+    from kit.templating import datum
+    from kit.tijdpad import bereken
+
+    data = _data(gemeente)
+    b = bereken(data).fase(3).besluit
+    aanhef = docs[gemeente]["verordening"].aanhef
+    if not data["participatie"]["adviesraad"]:
+        assert "gelet op het advies" not in aanhef
+    elif b.adviesraad and b.college and b.adviesraad <= b.college:
+        assert f"gelet op het advies van de {data['advies']['adviesraad']} van {datum(b.adviesraad)};" in aanhef
+    else:
+        assert f"gelet op het advies van de {data['advies']['adviesraad']} van [datum advies];" in aanhef
