@@ -384,6 +384,7 @@ def test_beleidsregels(docs, gemeente):
     assert "[datum vaststelling]" in b.tekst                                                  # concept: no date
     assert "inburgeraar" not in b.tekst and "deelnemer" not in b.tekst
     assert "streeft" in b.artikelen
+    assert "(" not in b.artikelen, [r for r in b.artikelen.splitlines() if "(" in r]   # sources woven in or in the toelichting
     # no norm the verordening already sets, no restated statutory term
     assert "voortgangsgesprekken in de eerste twaalf maanden" not in b.artikelen
     assert "tot uiterlijk 2 weken" not in b.artikelen and "binnen 10 weken" not in b.artikelen
