@@ -522,3 +522,21 @@ def test_advies_in_de_aanhef_gaat_voor_het_voorstel(docs, gemeente):
         assert f"gelet op het advies van de {data['advies']['adviesraad']} van {datum(b.adviesraad)};" in aanhef
     else:
         assert f"gelet op het advies van de {data['advies']['adviesraad']} van [datum advies];" in aanhef
+
+
+def test_wijzigingsverordening_houdt_de_grondslag(tmp_path):
+    """kit diff: the wijzigingsverordening takes the legal basis from the aanhef, not the line with
+    the advice on the original verordening."""
+    from kit.diff import diff_cli
+    from kit.redline import alinea_teksten
+    import zipfile
+
+    basis = VOORBEELD.read_text(encoding="utf-8")
+    (tmp_path / "oud.yaml").write_text(basis, encoding="utf-8")
+    (tmp_path / "nieuw.yaml").write_text(basis.replace('nummer: "0.3"', 'nummer: "0.4"').replace("duur_maanden: 18", "duur_maanden: 24"),
+                                         encoding="utf-8")
+    assert diff_cli(str(tmp_path / "oud.yaml"), str(tmp_path / "nieuw.yaml"), tmp_path / "uit", echo=lambda *a, **k: None) == 0
+    xml = zipfile.ZipFile(tmp_path / "uit" / "wijzigingsverordening.docx").read("word/document.xml")
+    tekst = "\n".join(alinea_teksten(xml, vanaf_bookmark=False))
+    assert "gelet op de artikelen 147 en 149 van de Gemeentewet" in tekst
+    assert "gelet op het advies" not in tekst
