@@ -188,7 +188,7 @@ def _hernoem(f: Any, map_: Path, rev: str) -> Any:
 def _render_modellen(choices: Any, bron: str) -> Versie:
     from kit.context import build_context, meta_voor
     from kit.model import parse
-    from kit.render import DOCUMENTEN, STANDAARD_HUISSTIJL, renderer
+    from kit.render import DOCUMENTEN, STANDAARD_HUISSTIJL, _met_open_punten, renderer
     from kit.templating import DOCUMENTEN as SJABLOON
 
     r = renderer()
@@ -202,6 +202,8 @@ def _render_modellen(choices: Any, bron: str) -> Versie:
         meta = meta_voor(ctx, naam)
         markup[naam] = sj.render(naam, dict(ctx, meta=meta))
         modellen[naam] = parse(markup[naam], naam, titel=meta["document_titel"], bron=SJABLOON[naam])
+        # the same markers and annex as kit render (issue 11), so a redline accepts to the render
+        modellen[naam] = _met_open_punten(sj, ctx, meta, modellen[naam], markup[naam], naam, SJABLOON[naam])
         metas[naam] = meta
     invoer = list(choices.files)
     return Versie(bron, choices, ctx, modellen, markup, metas, r.huisstijl(stijl_pad), stijl_pad, invoer)

@@ -58,7 +58,39 @@ def run_xml(run: Run, *, verwijderd: bool = False, rpr: str = "") -> str:
 
 
 def runs_xml(runs: list[Run], **kw: Any) -> str:
-    return "".join(run_xml(r, **kw) for r in runs)
+    return "".join(_run_met_markering(r, **kw) for r in runs)
+
+
+_MARKERING: list = []
+#: the highlight of an open point's marker ("[aanname 3]", "[in te vullen 7]")
+MARKERING_RPR = '<w:highlight w:val="yellow"/>'
+
+
+def _markering_patroon():
+    if not _MARKERING:
+        from kit.aannames import markering_patroon
+
+        _MARKERING.append(markering_patroon())
+    return _MARKERING[0]
+
+
+def _run_met_markering(run: Run, **kw: Any) -> str:
+    """A run; the markers of open points in it highlighted (visible in Word and in the PDF)."""
+    if run.regelbreuk or "[" not in run.tekst:
+        return run_xml(run, **kw)
+    patroon = _markering_patroon()
+    delen, positie = [], 0
+    for m in patroon.finditer(run.tekst):
+        if m.start() > positie:
+            delen.append(run_xml(Run(run.tekst[positie:m.start()], vet=run.vet), **kw))
+        rpr = kw.get("rpr", "") + MARKERING_RPR
+        delen.append(run_xml(Run(m.group(0), vet=run.vet), **{**kw, "rpr": rpr}))
+        positie = m.end()
+    if not delen:
+        return run_xml(run, **kw)
+    if positie < len(run.tekst):
+        delen.append(run_xml(Run(run.tekst[positie:], vet=run.vet), **kw))
+    return "".join(delen)
 
 
 def tab_xml() -> str:

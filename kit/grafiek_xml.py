@@ -207,7 +207,8 @@ def _str_cache(waarden: tuple[str, ...] | list[str]) -> str:
 
 
 def _num_cache(waarden: tuple[float, ...], notatie: str) -> str:
-    punten = "".join(f'<c:pt idx="{i}"><c:v>{_getal(w)}</c:v></c:pt>' for i, w in enumerate(waarden))
+    # a missing value (None) is an empty point: no bar, no label, no zero
+    punten = "".join(f'<c:pt idx="{i}"><c:v>{_getal(w)}</c:v></c:pt>' for i, w in enumerate(waarden) if w is not None)
     return (f"<c:numCache><c:formatCode>{xml_tekst(notatie)}</c:formatCode>"
             f'<c:ptCount val="{len(waarden)}"/>{punten}</c:numCache>')
 
@@ -448,7 +449,10 @@ def werkmap(g: "Grafiek", stijl: GrafiekStijl) -> list[tuple[str, bytes]]:
         cellen = [cel_tekst(f"A{rij}", cat)]
         for j, r in enumerate(reeksen):
             stijl_nr = 2 + notaties.index(r.notatie or g.notatie)
-            cellen.append(f'<c r="{kolom(j + 1)}{rij}" s="{stijl_nr}"><v>{_getal(r.waarden[i])}</v></c>')
+            if r.waarden[i] is None:          # no value: an empty, formatted cell
+                cellen.append(f'<c r="{kolom(j + 1)}{rij}" s="{stijl_nr}"/>')
+            else:
+                cellen.append(f'<c r="{kolom(j + 1)}{rij}" s="{stijl_nr}"><v>{_getal(r.waarden[i])}</v></c>')
         rijen.append(f'<row r="{rij}">' + "".join(cellen) + "</row>")
     laatste = f"{kolom(len(reeksen))}{len(g.categorieen) + 1}"
     breedte_a = max([len(g.categorie_kop)] + [len(c) for c in g.categorieen]) + 2

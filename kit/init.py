@@ -368,7 +368,8 @@ class _Schrijver:
                 # optional key without a starting value: shown, commented out
                 regels.append(f"{inspring}# {naam}:")
                 continue
-            regels.extend(self.waarde(naam, sub, waarde[naam], subpad, niveau, gekozen == "deels"))
+            regels.extend(_als_aanname(self.waarde(naam, sub, waarde[naam], subpad, niveau, gekozen == "deels"),
+                                       subpad))
         return regels
 
     def waarde(self, naam: str, node: dict, waarde: Any, pad: str, niveau: int, deels: bool = False) -> list[str]:
@@ -392,6 +393,23 @@ class _Schrijver:
         if isinstance(waarde, dict):
             return [f"{inspring}{naam}: {{}}"]
         return [f"{inspring}{naam}: {_scalar(waarde)}"]
+
+
+#: keys whose starting value is not a model choice (the name given, the version of the file)
+_GEEN_AANNAME = ("gemeente.naam", "gemeente.college", "gemeente.huisstijl", "gemeente.teksten", "versie.")
+
+
+def _als_aanname(regels: list[str], pad: str) -> list[str]:
+    """Mark the value line a default was written on with ``# aanname`` (DESIGN.md): the user
+    deletes the comment when the choice is made. A block (a mapping) is marked per value."""
+    if not regels or any(pad == k or pad.startswith(k) for k in _GEEN_AANNAME):
+        return regels
+    eerste = regels[0]
+    if eerste.rstrip().endswith(":") and len(regels) > 1 and not regels[1].lstrip().startswith("- "):
+        return regels  # a mapping: its own values carry the mark
+    if "#" in eerste.split(":", 1)[-1]:
+        return regels
+    return [f"{eerste}  # {bericht('init.aanname_standaard')}", *regels[1:]]
 
 
 # --- public API ------------------------------------------------------------------------------

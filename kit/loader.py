@@ -42,7 +42,7 @@ from yaml.resolver import Resolver
 from kit.berichten import bericht
 from kit.errors import InputError
 
-__all__ = ["Choices", "Mark", "load_choices", "MAX_BYTES", "MAX_WAARDEN", "MAX_DIEPTE"]
+__all__ = ["Aanname", "Choices", "Mark", "load_choices", "MAX_BYTES", "MAX_WAARDEN", "MAX_DIEPTE"]
 
 #: A choice file is a few kilobytes; anything above this is not a choice file.
 MAX_BYTES = 2 * 1024 * 1024
@@ -128,6 +128,7 @@ class Choices:
     data: dict                 # merged values; dates as ISO strings; no "extends"
     files: list[Path]          # every file read: the gemeente's first, then regio files
     _wortel: _Entry | None = field(repr=False, compare=False, default=None)  # set by load_choices
+    _aanname_regels: dict = field(repr=False, compare=False, default_factory=dict)  # Path -> _AannameRegels
 
     # -- lookup -------------------------------------------------------------------------
     def mark(self, keypath: str) -> Mark | None:
@@ -178,6 +179,41 @@ class Choices:
         """
         if self._wortel is not None:
             yield from _paden(self._wortel[3], "")
+
+    # -- assumptions (``# aanname`` comments) ----------------------------------------------
+    def aanname(self, keypath: str) -> "Aanname | None":
+        """The assumption behind ``keypath``: a ``# aanname`` comment on its line, or on the line
+        of a mapping key above it in the same file (the whole block is assumed). A value a member
+        file sets itself is no longer the regio's assumption."""
+        entry = self._entry(keypath)
+        if entry is None:
+            return None
+        regels = self._aanname_regels.get(entry[0])
+        if regels is None:
+            return None
+        gevonden = regels.reden_op(entry[1])
+        if gevonden is None:
+            return None
+        reden, regel = gevonden
+        return Aanname(keypath, reden, entry[0], entry[1], regel)
+
+    def aannames(self) -> list["Aanname"]:
+        """Every assumed value, in file order: scalars, lists of scalars and empty blocks one
+        by one; a mapping or a list of mappings by its parts."""
+        if self._wortel is None or not self._aanname_regels:
+            return []
+        uit: list[Aanname] = []
+        _verzamel_aannames(self, self._wortel[3], "", uit)
+        return uit
+
+    def losse_aannames(self) -> list[tuple[Path, int]]:
+        """``# aanname`` comments that mark nothing (a comment line of its own): (file, line)."""
+        uit = []
+        for pad in self.files:
+            regels = self._aanname_regels.get(pad)
+            if regels is not None:
+                uit.extend((pad, r) for r in regels.los)
+        return uit
 
     # -- internals ----------------------------------------------------------------------
     def _entry(self, keypath: str, nearest: bool = False) -> _Entry | None:
@@ -258,7 +294,8 @@ def load_choices(path: str | os.PathLike) -> Choices:
     pad = Path(path)
     bestanden: list[Path] = []
     wortel = _laad_keten(pad, [], bestanden)
-    return Choices(path=pad, data=_naar_data(wortel[3]), files=bestanden, _wortel=wortel)
+    return Choices(path=pad, data=_naar_data(wortel[3]), files=bestanden, _wortel=wortel,
+                   _aanname_regels=_aanname_regels_van(bestanden))
 
 
 def _laad_keten(pad: Path, keten: list[Path], bestanden: list[Path]) -> _Entry:
@@ -691,3 +728,166 @@ def _soort_van_tag(tag: str) -> str:
         _TIMESTAMP: "loader.soort_datum",
         _NULL: "loader.soort_leeg",
     }.get(tag, "loader.soort_onbekend"))
+
+
+
+# ======================================================================================
+# Assumptions: ``# aanname`` comments (DESIGN.md, "Status gates and assumptions")
+# ======================================================================================
+#
+# PyYAML drops comments, so the loader reads them from the text: a comment that starts with
+# ``# aanname`` on the line of a key or list item marks that value; on the line of a mapping
+# key whose value is a block below it (``prognose:  # aanname: …``) it marks every line of the
+# block. Positions are per file, so after an ``extends`` merge a value the member file sets
+# itself carries the member's (unmarked) line, and an inherited value keeps the regio's mark.
+
+
+@dataclass(frozen=True)
+class Aanname:
+    """An assumed value: its key path, the reason (the comment after ``aanname``), the file
+    and line of the value, and the line of the comment that marks it."""
+
+    sleutel: str
+    reden: str
+    bestand: Path
+    regel: int
+    markering: int
+
+    @property
+    def mark(self) -> Mark:
+        return Mark(self.bestand, self.regel, 1)
+
+
+_AANNAME = re.compile(r"#\s*aanname\b\s*:?\s*(.*)$", re.IGNORECASE)
+_BLOKSLEUTEL = re.compile(r"^(\s*)(?:-\s+)?[^\s#][^#]*?:\s*(?:[&!][^\s#]*\s*)*$")
+
+
+class _AannameRegels:
+    """The ``# aanname`` comments of one file: per line, and the line ranges of marked blocks."""
+
+    __slots__ = ("regels", "blokken", "los")
+
+    def __init__(self) -> None:
+        self.regels: dict[int, str] = {}                 # line -> reason (value on that line)
+        self.blokken: list[tuple[int, int, str]] = []     # (first, last line, reason) of a block
+        self.los: list[int] = []                          # comment lines that mark nothing
+
+    def reden_op(self, regel: int) -> tuple[str, int] | None:
+        if regel in self.regels:
+            return self.regels[regel], regel
+        for begin, eind, reden in self.blokken:
+            if begin < regel <= eind:
+                return reden, begin
+        return None
+
+
+def _commentaar(regel: str) -> int:
+    """Column of the comment on a YAML line (-1: none): a ``#`` at the start or after a blank,
+    outside a quoted scalar. Quotes count only where a value may start."""
+    quote = ""
+    vorige = " "
+    i = 0
+    while i < len(regel):
+        c = regel[i]
+        if quote:
+            if quote == '"' and c == "\\":
+                i += 2
+                continue
+            if c == quote:
+                if quote == "'" and regel[i + 1:i + 2] == "'":
+                    i += 2
+                    continue
+                quote = ""
+        elif c in "'\"" and (vorige in " \t[{,:-" or i == 0):
+            quote = c
+        elif c == "#" and vorige in " \t":
+            return i
+        vorige = c
+        i += 1
+    return -1
+
+
+def _inspringing(regel: str) -> int:
+    return len(regel) - len(regel.lstrip(" "))
+
+
+def _lees_aannames(tekst: str) -> _AannameRegels:
+    resultaat = _AannameRegels()
+    if "aanname" not in tekst.lower():
+        return resultaat
+    regels = tekst.split("\n")
+    for nr, regel in enumerate(regels, start=1):
+        if "aanname" not in regel.lower():
+            continue
+        kolom = _commentaar(regel)
+        if kolom < 0:
+            continue
+        m = _AANNAME.match(regel[kolom:])
+        if m is None:
+            continue
+        reden = m.group(1).strip()
+        voor = regel[:kolom]
+        if not voor.strip():
+            resultaat.los.append(nr)
+            continue
+        if _BLOKSLEUTEL.match(voor):
+            # a mapping key with its value below: the block runs to the next line that is
+            # indented as far as the key or less (a list item at the key's column belongs to it)
+            diepte = _inspringing(voor)
+            eind = nr
+            for volgende_nr in range(nr + 1, len(regels) + 1):
+                volgende = regels[volgende_nr - 1]
+                inhoud = volgende.strip()
+                if not inhoud or inhoud.startswith("#"):
+                    continue
+                d = _inspringing(volgende)
+                if d < diepte or (d == diepte and not inhoud.startswith("- ") and inhoud != "-"):
+                    break
+                eind = volgende_nr
+            resultaat.blokken.append((nr, eind, reden))
+            resultaat.regels[nr] = reden
+        else:
+            resultaat.regels[nr] = reden
+    return resultaat
+
+
+def _aanname_regels_van(bestanden: list[Path]) -> dict:
+    """Per file read: its ``# aanname`` comments (the text is read again; it was just loaded)."""
+    uit = {}
+    for pad in bestanden:
+        try:
+            tekst = _lees_tekst(pad)
+        except InputError:  # pragma: no cover - it was readable a moment ago
+            continue
+        uit[pad] = _lees_aannames(tekst)
+    return uit
+
+
+def _verzamel_aannames(choices: Choices, knoop: _Knoop, pad: str, uit: list) -> None:
+    kinderen = knoop.kinderen
+    if isinstance(kinderen, dict):
+        items = [(f"{pad}.{k}" if pad else k, e) for k, e in kinderen.items() if _ADRESSEERBAAR.fullmatch(k)]
+    elif isinstance(kinderen, list):
+        items = [(f"{pad}[{i}]", e) for i, e in enumerate(kinderen)]
+    else:
+        return
+    for sleutel, entry in items:
+        sub = entry[3].kinderen
+        heel = (
+            sub is None
+            or not sub
+            or (isinstance(sub, list) and all(e[3].kinderen is None for e in sub))
+        )
+        if heel:
+            aanname = choices.aanname(sleutel)
+            if aanname is None and isinstance(sub, list) and sub:
+                # one item of a list may carry its own mark
+                for i in range(len(sub)):
+                    a = choices.aanname(f"{sleutel}[{i}]")
+                    if a is not None:
+                        uit.append(a)
+                continue
+            if aanname is not None:
+                uit.append(aanname)
+        else:
+            _verzamel_aannames(choices, entry[3], sleutel, uit)

@@ -28,6 +28,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from kit.notatie import euro, getal, procent  # the template filters of the same names
 
+from kit.aannames import kaal, markering, ontdaan, punt_van
 from kit.berichten import bericht
 from kit.errors import InputError
 
@@ -41,6 +42,8 @@ DOCUMENTEN: dict[str, str] = {
     "verordening": "verordening/verordening.md.j2",
     "beleidsregels": "beleidsregels/beleidsregels.md.j2",
     "raadsinformatiebrief": "rib/rib.md.j2",
+    "raadsvoorstel-beleidskader": "raadsvoorstel-beleidskader/raadsvoorstel-beleidskader.md.j2",
+    "raadsvoorstel-verordening": "raadsvoorstel-verordening/raadsvoorstel-verordening.md.j2",
 }
 
 
@@ -71,6 +74,12 @@ def escape(waarde: Any) -> str:
 def _finalize(waarde: Any) -> str:
     if isinstance(waarde, Markup):
         return waarde
+    punt = punt_van(waarde)
+    if punt is not None:  # an assumption or placeholder: the value and its marker (kit/aannames.py)
+        nummer, leeg = punt
+        if leeg:
+            return markering(nummer, True)
+        return _finalize(ontdaan(waarde)) + " " + markering(nummer)
     if waarde is None:
         return ""
     if isinstance(waarde, bool):
@@ -230,6 +239,36 @@ def enum_label(keypath: str, waarde: Any) -> str:
     return labels.get(str(waarde), str(waarde))
 
 
+def _met_markering(functie):
+    """A filter or global that keeps the marker of an assumed argument on its result:
+    ``{{ x|maanden }}`` → "18 maanden [aanname 3]", ``{{ enum_label(k, x) }}`` likewise."""
+
+    def gemarkeerd(*args: Any, **kwargs: Any) -> Any:
+        punt = next((p for p in map(punt_van, args) if p is not None), None)
+        if punt is None:
+            return functie(*args, **kwargs)
+        nummer, leeg = punt
+        if leeg:
+            return Markup(markering(nummer, True))
+        uit = functie(*(ontdaan(a) for a in args), **kwargs)
+        return Markup(_finalize(uit) + " " + markering(nummer))
+
+    gemarkeerd.__name__ = functie.__name__
+    gemarkeerd.__doc__ = functie.__doc__
+    return gemarkeerd
+
+
+def gemarkeerd_als(tekst: Any, bron: Any) -> Any:
+    """``tekst`` with the marker of ``bron`` (for a macro that builds text from a marked value)."""
+    punt = punt_van(bron)
+    if punt is None:
+        return tekst
+    nummer, leeg = punt
+    if leeg:
+        return Markup(markering(nummer, True))
+    return Markup(_finalize(tekst) + " " + markering(nummer))
+
+
 FILTERS = {
     "datum": datum,
     "euro": euro,
@@ -242,6 +281,10 @@ FILTERS = {
     "uren": uren,
 }
 GLOBALS = {"ref": ref, "nr": nr, "label": label, "enum_label": enum_label}
+FILTERS = {naam: _met_markering(f) for naam, f in FILTERS.items()}
+FILTERS["kaal"] = kaal   # the value without its marker (a macro that marks the whole phrase)
+GLOBALS["enum_label"] = _met_markering(enum_label)
+GLOBALS["gemarkeerd_als"] = gemarkeerd_als
 
 
 def _lader(bron: Path) -> jinja2.BaseLoader:

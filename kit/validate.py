@@ -479,6 +479,91 @@ def regel_uitvoering_tegenstrijdig(choices: Any, wet: dict[str, Figuur]) -> Iter
         yield bevinding(choices, WAARSCHUWING, f"{deel}.uitvoering", tekst)
 
 
+# --- status gates (DESIGN.md, "Status gates and assumptions") --------------------------------
+
+
+def _besluitstatus(choices: Any) -> str | None:
+    from kit.aannames import BESLUITSTATUS
+
+    status = _haal(choices.data, "versie.status")
+    return status if status in BESLUITSTATUS else None
+
+
+def regel_status_open_punten(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    """``ter_besluitvorming``/``vastgesteld``: no assumption and no empty name or date may remain."""
+    status = _besluitstatus(choices)
+    if status is None or not hasattr(choices, "aannames"):
+        return
+    from kit.aannames import AANNAME, open_punten
+
+    status_label = kschema.enum_label("versie.status", status)
+    for p in open_punten(choices):
+        if p.soort == AANNAME:
+            tekst = bericht("validate.status_aanname", status=status_label, label=p.label,
+                            waarde=p.waarde or bericht("validate.status_leeg"), reden=p.reden or "-")
+        elif p.sleutel.startswith("planning."):
+            tekst = bericht("validate.status_datum", status=status_label, label=p.label)
+        else:
+            tekst = bericht("validate.status_naam", status=status_label, label=p.label)
+        yield Finding(FOUT, p.bestand, p.regel, p.sleutel, tekst)
+
+
+def regel_status_rib_datum(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    """A decided version: the raadsinformatiebrief (dated planning.rib or versie.datum) follows
+    the college decision on the startnotitie it reports."""
+    if _besluitstatus(choices) is None or _haal(choices.data, "planning.rib"):
+        return  # an explicit planning.rib is checked by the planning itself
+    from kit import tijdpad
+
+    try:
+        besluit = tijdpad.bereken(choices.data).fase(1).besluit
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return
+    versiedatum = _datum(_haal(choices.data, "versie.datum"))
+    if besluit is None or besluit.datum is None or versiedatum is None or versiedatum > besluit.datum:
+        return
+    tekst = bericht("validate.rib_voor_college", datum=tijdpad.datum_tekst(versiedatum),
+                    college=tijdpad.datum_tekst(besluit.datum))
+    yield bevinding(choices, FOUT, "versie.datum", tekst)
+
+
+def _sleutel_van_figuur(naam: str) -> str:
+    for sleutel in kschema.iter_keys():
+        try:
+            if kschema.wettelijk(sleutel) == naam:
+                return sleutel
+        except Exception:
+            continue
+    return "verordening.inwerkingtreding"
+
+
+def regel_status_zekerheid_b(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    """Before the raad decides: every statutory figure of confidence B, with the source it really has."""
+    if _besluitstatus(choices) is None:
+        return
+    for naam in sorted(wet):
+        figuur = wet[naam]
+        if getattr(figuur, "zekerheid", "A") != "B":
+            continue
+        tekst = bericht("validate.zekerheid_b", omschrijving=figuur.omschrijving, waarde=figuur.waarde_tekst,
+                        naam=naam)
+        yield bevinding(choices, WAARSCHUWING, _sleutel_van_figuur(naam), tekst, figuur.bron)
+
+
+def regel_losse_aanname(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    """A ``# aanname`` comment on a line of its own marks nothing: say where it belongs."""
+    if not hasattr(choices, "losse_aannames"):
+        return
+    for bestand, regel in choices.losse_aannames():
+        volgende = ""
+        for sleutel in choices.keypaths():
+            m = choices.mark(sleutel)
+            if m is not None and m.file == bestand and m.line > regel:
+                volgende = sleutel
+                break
+        yield Finding(WAARSCHUWING, bestand, regel, volgende or "-", bericht("validate.losse_aanname"))
+
+
 REGELS: list[Regel] = [
     regel_inwerkingtreding,
     regel_pvt_uren,
@@ -502,6 +587,12 @@ REGELS: list[Regel] = [
     regel_tolk_tegenstrijdig,
     regel_aanbieder_bij_aanbesteding,
     regel_uitvoering_tegenstrijdig,
+
+
+    regel_status_open_punten,
+    regel_status_rib_datum,
+    regel_status_zekerheid_b,
+    regel_losse_aanname,
 ]
 REGELS.append(__import__("kit.tijdpad", fromlist=["controleer"]).controleer)  # planning (kit/tijdpad.py)
 

@@ -316,7 +316,8 @@ def test_aanhef_zonder_collegedatum_toont_invulplaats(tmp_path):
     pad = tmp_path / "zonder.yaml"
     pad.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     d = Doc(_render(pad, tmp_path / "uit")["verordening"])
-    assert "gelezen het voorstel van burgemeester en wethouders van Heuvelrode van [datum voorstel college];" in d.aanhef
+    # the open point shows as the kit's placeholder marker (issue 11), never as the version date
+    assert re.search(r"gelezen het voorstel van burgemeester en wethouders van Heuvelrode van \[in te vullen \d+\];", d.aanhef), d.aanhef
 
 
 @pytest.mark.parametrize("gemeente", GEMEENTEN)
