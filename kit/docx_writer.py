@@ -590,18 +590,7 @@ class _Lichaam:
         return bookmark_xml(naam, nummer, inhoud)
 
     def xml(self) -> str:
-        delen = []
-        blokken = self.doc.blokken
-        for i, b in enumerate(blokken):
-            volgende = blokken[i + 1] if i + 1 < len(blokken) else None
-            if b.soort == "pagina" and volgende is not None and volgende.soort == "kop":
-                continue  # the heading itself starts the page (see kop)
-            vorige = blokken[i - 1] if i else None
-            if b.soort == "kop" and vorige is not None and vorige.soort == "pagina":
-                delen.append(self.kop(b, nieuwe_pagina=True))
-            else:
-                delen.append(self.blok(b))
-        return "".join(delen)
+        return "".join(self.blok(b) for b in self.doc.blokken)
 
     def blok(self, b: Blok) -> str:
         if b.soort == "kop":
@@ -618,12 +607,11 @@ class _Lichaam:
             return pagina_xml()
         return ""
 
-    def kop(self, b: Blok, nieuwe_pagina: bool = False) -> str:
-        """A heading; ``nieuwe_pagina``: it starts a page (pageBreakBefore, not a page-break
-        paragraph before it: that one leaves an empty page when the page before is exactly full)."""
+    def kop(self, b: Blok) -> str:
+        """A heading; ``b.nieuwe_pagina``: it starts a page (pageBreakBefore, see kit/model.py)."""
         sid = self.s_kop.get(b.niveau)
         extra = "" if sid else "<w:keepNext/>"
-        if nieuwe_pagina:
+        if b.nieuwe_pagina:
             extra += "<w:pageBreakBefore/>"
         if not sid:
             extra += f'<w:outlineLvl w:val="{b.niveau - 1}"/>'
