@@ -1007,7 +1007,8 @@ def _wijzigingsverordening_ctx(oud: Versie, nieuw: Versie, artikelen: list[dict]
     for i, o in enumerate(onderdelen_, 1):
         o["letter"] = _letters(i).upper()
     aanhef = [b.tekst for b in nieuw.modellen["verordening"].secties().get("aanhef", []) if b.soort == "alinea"]
-    gelet_op = next((t for t in aanhef if t.startswith(tekst("gelet_op_begin"))), "")
+    # the last "gelet op" is the legal basis; an earlier one names the advice on the original text
+    gelet_op = next((t for t in reversed(aanhef) if t.startswith(tekst("gelet_op_begin"))), "")
     vastgesteld_op = (oud.ctx.get("verordening") or {}).get("vastgesteld_op")
     return dict(ctx, onderdelen=onderdelen_, citeertitel_oud=_citeertitel(oud), citeertitel=_citeertitel(nieuw),
                 vastgesteld_op=str(vastgesteld_op) if vastgesteld_op else "",
