@@ -526,12 +526,14 @@ def test_wijzigingsverordening_lid_ingevoegd_en_vervallen_en_datum_raadsbesluit(
     datum = ("  inwerkingtreding: 2022-01-01", "  inwerkingtreding: 2022-01-01\n  vastgesteld_op: 2021-11-08")
     pak = _pak(tmp_path / "a", [], oud_extra=[tolk, datum])           # old without the lid: it is inserted
     tekst = "\n".join(_teksten(pak / "wijzigingsverordening.docx"))
-    assert re.search(r"^In artikel \d+ wordt na het eerste lid een lid ingevoegd, luidende:$", tekst, re.M), tekst
+    assert re.search(r"^In artikel \d+ wordt, onder vernummering van het tweede en derde lid tot derde en vierde lid, "
+                     r"na het eerste lid een lid ingevoegd, luidende:$", tekst, re.M), tekst
     assert "2. Het college zet in ieder geval een tolk in bij:" in tekst
     assert "bij besluit van 8 november 2021" in tekst
     pak = _pak(tmp_path / "b", [tolk])                                # the lid lapses
     tekst = "\n".join(_teksten(pak / "wijzigingsverordening.docx"))
-    assert re.search(r"^Artikel \d+, tweede lid, vervalt\.$", tekst, re.M), tekst
+    assert re.search(r"^Artikel \d+, tweede lid, vervalt, onder vernummering van het derde en vierde lid tot tweede en "
+                     r"derde lid\.$", tekst, re.M), tekst
 
 
 def test_werkt_door_in_volgt_de_zichtbare_wijziging(tmp_path):
