@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from kit.berichten import bericht
+from kit.berichten import bericht, os_reden
 from kit.errors import InputError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -101,7 +101,8 @@ def veilig_xml(data: bytes, pad: Path, onderdeel: str) -> etree._Element:
     try:
         boom = etree.fromstring(data, parser=_parser()).getroottree()
     except (etree.XMLSyntaxError, ValueError) as e:
-        raise _fout("xml_kapot", pad, onderdeel=onderdeel, reden=_kort(str(e))) from None
+        regel = e.position[0] if isinstance(e, etree.XMLSyntaxError) and getattr(e, "position", None) else 1
+        raise _fout("xml_kapot", pad, onderdeel=onderdeel, reden=bericht("comments.reden_xml", regel=regel)) from None
     if boom.docinfo.doctype or boom.docinfo.internalDTD is not None:
         raise _fout("xml_dtd", pad, onderdeel=onderdeel)
     return boom.getroot()
@@ -216,7 +217,7 @@ def lees_docx(pad: Path, grenzen: Grenzen = GRENZEN) -> DocxOnderdelen:
         with open(pad, "rb") as f:
             kop = f.read(8)
     except OSError as e:
-        raise _fout("niet_leesbaar", pad, reden=e.strerror or type(e).__name__) from None
+        raise _fout("niet_leesbaar", pad, reden=os_reden(e)) from None
     if kop.startswith(MAGIC_OLE):
         raise _fout("versleuteld_of_doc", pad)
     if kop.startswith(MAGIC_PDF):
@@ -231,9 +232,11 @@ def lees_docx(pad: Path, grenzen: Grenzen = GRENZEN) -> DocxOnderdelen:
     except InputError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as e:
-        raise _fout("kapotte_zip", pad, reden=_kort(str(e) or type(e).__name__)) from None
+        compressie = isinstance(e, (NotImplementedError, RuntimeError))
+        reden = bericht("comments.reden_zip_compressie") if compressie else bericht("comments.reden_zip_kapot")
+        raise _fout("kapotte_zip", pad, reden=reden) from None
     except OSError as e:
-        raise _fout("niet_leesbaar", pad, reden=e.strerror or type(e).__name__) from None
+        raise _fout("niet_leesbaar", pad, reden=os_reden(e)) from None
 
 
 def _lees_onderdelen(z: _Zip) -> DocxOnderdelen:
