@@ -133,16 +133,23 @@ class SjabloonFout(Exception):
 
 
 class _Budget:
-    __slots__ = ("stappen", "einde", "uitvoer")
+    __slots__ = ("stappen", "einde", "uitvoer", "aanroepen")
 
     def __init__(self) -> None:
         self.stappen = 0
         self.uitvoer = 0
+        self.aanroepen = 0
         self.einde = time.monotonic() + MAX_SECONDEN
 
     def tijd(self) -> None:
+        """Called for every call and operator: the clock is read every 64th time."""
+        self.aanroepen += 1
+        if self.aanroepen & 63 == 0:
+            self.tijd_nu()
+
+    def tijd_nu(self) -> None:
         if time.monotonic() > self.einde:
-            raise SjabloonFout(bericht("sjabloon.te_lang_bezig", seconden=int(MAX_SECONDEN)))
+            raise SjabloonFout(bericht("sjabloon.te_lang_bezig", seconden=max(0, int(MAX_SECONDEN))))
 
 
 _BUDGET: ContextVar[_Budget | None] = ContextVar("kit_sjabloon_budget", default=None)
@@ -164,7 +171,7 @@ def _tel(iterable: Any) -> Iterator[Any]:
         if budget.stappen & 1023 == 0:
             if budget.stappen > MAX_STAPPEN:
                 raise SjabloonFout(bericht("sjabloon.te_veel_stappen", max=getal(MAX_STAPPEN)))
-            budget.tijd()
+            budget.tijd_nu()
         yield item
 
 
@@ -687,16 +694,17 @@ class Sjablonen:
         uit: set[Path] = set()
         bronnen = ([self.extra_map] if self.extra_map else []) + [self.basis]
         for bron in bronnen:
+            eigen = (lambda p: p.is_file()) if bron == self.basis else (lambda p, b=bron: _eigen_bestand(p, b))
             if bron.is_file():
                 uit.add(bron)
                 continue
             for document in documenten:
                 map_ = bron / Path(DOCUMENTEN.get(document, document)).parent
                 if map_.is_dir():
-                    uit.update(p for p in map_.rglob("*") if _eigen_bestand(p, bron))
+                    uit.update(p for p in map_.rglob("*") if eigen(p))
             gedeeld = bron / "_gedeeld"
             if gedeeld.is_dir():
-                uit.update(p for p in gedeeld.rglob("*.j2") if _eigen_bestand(p, bron))
+                uit.update(p for p in gedeeld.rglob("*.j2") if eigen(p))
         return sorted(uit)
 
     def sjabloon(self, document: str) -> jinja2.Template:
