@@ -12,6 +12,8 @@ Schema vocabulary beyond JSON Schema (draft 2020-12):
   ``x-wettelijk`` and without ``default`` takes its default from that figure's value;
 - ``x-verwacht``: what a value must look like, in words ("een geheel aantal maanden");
 - ``x-documenten``: which of the five documents use a section;
+- ``x-instrument``: per key, the instrument(s) it lands in — ``verordening``, ``beleidsregels``,
+  ``uitvoering`` (shared/domain/juridisch.md); tests/test_instrumenten.py holds every template to it;
 - ``formatMinimum`` / ``formatMaximum`` (the ajv-formats keywords): the earliest and latest
   date a ``format: date`` key accepts.
 
