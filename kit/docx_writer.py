@@ -590,7 +590,18 @@ class _Lichaam:
         return bookmark_xml(naam, nummer, inhoud)
 
     def xml(self) -> str:
-        return "".join(self.blok(b) for b in self.doc.blokken)
+        delen = []
+        blokken = self.doc.blokken
+        for i, b in enumerate(blokken):
+            volgende = blokken[i + 1] if i + 1 < len(blokken) else None
+            if b.soort == "pagina" and volgende is not None and volgende.soort == "kop":
+                continue  # the heading itself starts the page (see kop)
+            vorige = blokken[i - 1] if i else None
+            if b.soort == "kop" and vorige is not None and vorige.soort == "pagina":
+                delen.append(self.kop(b, nieuwe_pagina=True))
+            else:
+                delen.append(self.blok(b))
+        return "".join(delen)
 
     def blok(self, b: Blok) -> str:
         if b.soort == "kop":
@@ -607,9 +618,15 @@ class _Lichaam:
             return pagina_xml()
         return ""
 
-    def kop(self, b: Blok) -> str:
+    def kop(self, b: Blok, nieuwe_pagina: bool = False) -> str:
+        """A heading; ``nieuwe_pagina``: it starts a page (pageBreakBefore, not a page-break
+        paragraph before it: that one leaves an empty page when the page before is exactly full)."""
         sid = self.s_kop.get(b.niveau)
-        extra = "" if sid else f'<w:keepNext/><w:outlineLvl w:val="{b.niveau - 1}"/>'
+        extra = "" if sid else "<w:keepNext/>"
+        if nieuwe_pagina:
+            extra += "<w:pageBreakBefore/>"
+        if not sid:
+            extra += f'<w:outlineLvl w:val="{b.niveau - 1}"/>'
         run = run_xml(Run(b.kop_tekst, vet=not sid))
         return alinea_xml(self._bm(bookmark_naam(b.id), run), sid, extra)
 
@@ -655,7 +672,8 @@ class _Lichaam:
         delen.append("</w:tblGrid>")
         for i, rij in enumerate(b.rijen):
             kop = i == 0
-            delen.append("<w:tr><w:trPr>" + ("<w:tblHeader/>" if kop else "") + "</w:trPr>")
+            # a row never splits over two pages (w:cantSplit); the header row repeats on each page
+            delen.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if kop else "") + "</w:trPr>")
             for c in range(kolommen):
                 cel = rij[c] if c < len(rij) else ""
                 runs: list[Run] = []
@@ -672,8 +690,12 @@ class _Lichaam:
                 )
             delen.append("</w:tr>")
         delen.append("</w:tbl>")
-        # an empty paragraph after a table keeps the next table or heading apart
-        delen.append(alinea_xml("", None, '<w:spacing w:before="0" w:after="0"/>'))
+        # an empty paragraph after a table keeps the next table or heading apart. Its mark is
+        # small (4 pt): with a full-size empty paragraph here, LibreOffice 7.4 dropped the rows
+        # of an unsplittable table that broke over a page (Huizen beleidskader, Tabel 3, at
+        # commit efbb808^) — tests/test_pdf_opmaak.py checks every row of every document.
+        delen.append(alinea_xml("", None, '<w:spacing w:before="0" w:after="0"/>'
+                                '<w:rPr><w:sz w:val="8"/><w:szCs w:val="8"/></w:rPr>'))
         return "".join(delen)
 
     def figuur(self, b: Blok) -> str:

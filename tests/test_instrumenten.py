@@ -516,7 +516,8 @@ def test_advies_in_de_aanhef_gaat_voor_het_voorstel(docs, gemeente):
 
     data = _data(gemeente)
     b = bereken(data).fase(3).besluit
-    aanhef = docs[gemeente]["verordening"].aanhef
+    # assumed values carry their marker (issue 11): "… Lansingerland [aanname 8] van …"; compare without
+    aanhef = re.sub(r" \[aanname \d+\]", "", docs[gemeente]["verordening"].aanhef)
     if not data["participatie"]["adviesraad"]:
         assert "gelet op het advies" not in aanhef
     elif b.adviesraad and b.college and b.adviesraad <= b.college:
