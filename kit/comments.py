@@ -602,8 +602,10 @@ def _jinja():
 
 
 def _tekst_uit(sleutel: str, **context: object) -> str:
+    from kit.docx_writer import xml_schoon
+
     bron = _teksten()[sleutel]
-    return _norm(_jinja().from_string(bron).render(**context))
+    return xml_schoon(_norm(_jinja().from_string(bron).render(**context)))
 
 
 def datum_nl(iso: str) -> str:
@@ -710,6 +712,8 @@ def _cel(cel, regels: list[tuple[str, dict]], breedte) -> None:
     """Fill a cell with paragraphs; each (text, opmaak) with opmaak keys vet/cursief/klein/grijs."""
     from docx.shared import Pt, RGBColor
 
+    from kit.docx_writer import xml_schoon
+
     cel.width = breedte
     eerste = True
     for tekst, opmaak in regels:
@@ -717,7 +721,7 @@ def _cel(cel, regels: list[tuple[str, dict]], breedte) -> None:
             p = cel.paragraphs[0] if eerste else cel.add_paragraph()
             eerste = False
             p.paragraph_format.space_after = Pt(2)
-            run = p.add_run(deel)
+            run = p.add_run(xml_schoon(deel))
             run.font.size = Pt(8 if opmaak.get("klein") else 9)
             run.bold = bool(opmaak.get("vet")) or None
             run.italic = bool(opmaak.get("cursief")) or None
