@@ -234,9 +234,7 @@ class BewaardeGrafieken(Mapping):
         return hashlib.sha256(f"{basis}:{naam}".encode()).hexdigest()
 
     def __getitem__(self, naam: str) -> bytes:
-        import os
-
-        from kit.templating import cache_map
+        from kit.cache import cache_map, lees as cache_lees, schrijf as cache_schrijf
 
         if naam not in self._grafieken:
             raise KeyError(naam)
@@ -246,18 +244,11 @@ class BewaardeGrafieken(Mapping):
         map_ = cache_map("grafieken")
         if map_ is None:
             return _onthoud(sleutel, self._grafieken[naam])
-        bestand = map_ / f"{sleutel}.png"
-        try:
-            return _onthoud(sleutel, bestand.read_bytes())
-        except OSError:
-            pass
+        opgeslagen = cache_lees(map_, f"{sleutel}.png")  # signed entries only (kit.cache)
+        if opgeslagen is not None:
+            return _onthoud(sleutel, opgeslagen)
         data = self._grafieken[naam]
-        tijdelijk = bestand.with_name(f".{bestand.name}.{os.getpid()}.tmp")
-        try:
-            tijdelijk.write_bytes(data)
-            os.replace(tijdelijk, bestand)
-        except OSError:
-            tijdelijk.unlink(missing_ok=True)
+        cache_schrijf(map_, f"{sleutel}.png", data)
         return _onthoud(sleutel, data)
 
     def __iter__(self):

@@ -358,31 +358,25 @@ def _huisstijl_finalize(waarde: Any) -> Any:
 
 
 def _gepatcht(pad: Path, delen: Mapping[str, bytes]) -> dict[str, str]:
-    """The parts after docxtpl's tag cleaning; cached on disk by the huisstijl's sha256."""
+    """The parts after docxtpl's tag cleaning; cached on disk by the huisstijl's sha256
+    (a signed entry of :mod:`kit.cache`: never taken from a folder or file another user wrote)."""
     import hashlib
     import json
-    import os
 
-    from kit.templating import cache_map
+    from kit.cache import cache_map, lees, schrijf
 
     sleutel = hashlib.sha256(pad.read_bytes()).hexdigest()
     map_ = cache_map("huisstijl")
-    bestand = map_ / f"{sleutel}.json" if map_ else None
-    if bestand is not None and bestand.is_file():
+    ruw = lees(map_, f"{sleutel}.json")
+    if ruw is not None:
         try:
-            data = json.loads(bestand.read_text(encoding="utf-8"))
+            data = json.loads(ruw.decode("utf-8"))
             if isinstance(data, dict) and set(data) == set(delen):
                 return data
-        except (OSError, ValueError):
+        except ValueError:
             pass
     uit = {naam: _patch(data.decode("utf-8")) for naam, data in delen.items()}
-    if bestand is not None:
-        tijdelijk = bestand.with_name(f".{bestand.name}.{os.getpid()}.tmp")
-        try:
-            tijdelijk.write_text(json.dumps(uit), encoding="utf-8")
-            os.replace(tijdelijk, bestand)
-        except OSError:
-            tijdelijk.unlink(missing_ok=True)
+    schrijf(map_, f"{sleutel}.json", json.dumps(uit).encode("utf-8"))
     return uit
 
 
