@@ -408,3 +408,91 @@ def test_volle_schijf_gesimuleerd(tmp_path):
     r = kit_met(code, "render", str(VOORBEELD), "-o", str(tmp_path / "nieuw"), "--no-pdf", cwd=tmp_path)
     _geweigerd(r, "schijf is vol")
     assert not (tmp_path / "nieuw").exists()
+
+
+# ------------------------------------------------------------------------------- item 7: LibreOffice
+
+def _profielen(map_: Path) -> set[Path]:
+    """The LibreOffice profile folders of the processes writing into ``map_``."""
+    uit = set()
+    for pid in _soffice_voor(map_):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        for arg in cmd:
+            if arg.startswith(b"-env:UserInstallation=file://"):
+                uit.add(Path(arg.split(b"file://", 1)[1].decode()))
+    return uit
+
+
+def _soffice_voor(map_: Path) -> list[int]:
+    """Running LibreOffice processes that write into ``map_``."""
+    pids = []
+    for p in Path("/proc").iterdir():
+        if not p.name.isdigit():
+            continue
+        try:
+            cmd = (p / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if "soffice" in cmd and str(map_) in cmd:
+            pids.append(int(p.name))
+    return pids
+
+
+def _start_pdf_en_wacht(tmp_path: Path, uit: Path) -> subprocess.Popen:
+    p = subprocess.Popen([sys.executable, "-m", "kit", "render", str(VOORBEELD), "-o", str(uit), "--pdf"],
+                         env=env(), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    map_ = uit / "heuvelrode"
+    eind = time.monotonic() + 120
+    while time.monotonic() < eind and not _soffice_voor(map_):
+        if p.poll() is not None:
+            pytest.fail(f"render ended before LibreOffice started: {p.communicate()}")
+        time.sleep(0.05)
+    assert _soffice_voor(map_), "LibreOffice did not start"
+    time.sleep(0.3)
+    return p
+
+
+def _weg(map_: Path, seconden: float = 15) -> bool:
+    eind = time.monotonic() + seconden
+    while time.monotonic() < eind:
+        if not _soffice_voor(map_):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.libreoffice
+def test_ctrl_c_stopt_libreoffice_met_een_nederlandse_melding(tmp_path):
+    uit = tmp_path / "uit"
+    p = _start_pdf_en_wacht(tmp_path, uit)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    map_ = uit / "heuvelrode"
+    assert p.returncode == 130, err
+    assert "Onderbroken" in err and "verordening.docx" in err and "Traceback" not in err
+    assert _weg(map_, 5), "LibreOffice outlived the kit"
+    manifest_klopt(map_)
+    geen_resten(map_)
+
+
+@pytest.mark.libreoffice
+def test_kill_9_van_de_kit_stopt_libreoffice_en_de_volgende_run_ruimt_op(tmp_path):
+    uit = tmp_path / "uit"
+    p = _start_pdf_en_wacht(tmp_path, uit)
+    map_ = uit / "heuvelrode"
+    profielen = _profielen(map_)
+    assert profielen
+    p.send_signal(signal.SIGKILL)
+    p.communicate()
+    assert _weg(map_, 2), "LibreOffice outlived the kit"
+    assert all(q.exists() for q in profielen)  # left behind by the killed run
+    assert [q for q in map_.iterdir() if q.name.startswith(".kit-pdf-")]  # the leftover is there ...
+    r = kit("render", str(VOORBEELD), "-o", str(uit), "--pdf", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    geen_resten(map_)  # ... and gone after the next run
+    assert not any(q.exists() for q in profielen)
+    manifest_klopt(map_)
+    assert len(list(map_.glob("*.pdf"))) == 5
