@@ -140,7 +140,6 @@ def test_gedode_pdf_werker_treft_alleen_zijn_eigen_gemeente(tmp_path):
     code = NEP_PDF + KILLER.format(functie="pdf_groep")
     r = kit_met(code, "batch", str(bron), "-o", str(uit), "--jobs", "2", "--pdf", cwd=tmp_path)
     _controleer_gedood(r, uit, pdf=True)
-    assert not list(uit.glob(".kit-batch-pdf-*")) or True  # the killed group's folder: removed next run
     r = kit_met(NEP_PDF, "batch", str(bron / "aadorp.yaml"), "-o", str(uit), "--pdf", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert not list(uit.glob(".kit-batch-pdf-*"))
