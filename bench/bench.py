@@ -1,4 +1,4 @@
-"""Benchmark: ``kit batch`` against a plain docxtpl loop, and a cold ``kit render``.
+"""Benchmark: ``kit batch`` over N gemeenten with different figures, against a plain docxtpl loop.
 
 Not a test. Run from the repository root::
 
@@ -8,21 +8,27 @@ Not a test. Run from the repository root::
 
 What it does, in one run:
 
-1. builds N choice files from ``choices/voorbeeld.yaml`` (each with its own gemeente name)
-   in a temp folder;
-2. **cold render**: ``python -m kit render <one file> --no-pdf`` in a new process, ``--runs``
-   times (min / median), with the disk cache warm (every run after the first) and empty
-   (a first run ever);
-3. **baseline**: the way a naive implementation would do it — per document
-   ``DocxTemplate(huisstijl).render(context)`` + ``save`` over the same huisstijl and the same
-   context, with the body XML exactly as the kit renders it (computed beforehand, *not*
-   timed: the baseline is a lower bound for a naive kit). It runs over ``--baseline-n``
-   gemeenten (default 10) and is reported per document;
-4. **kit batch** over all N files in a new process (``--jobs``, default all cores), wall time
-   per document, and peak memory: the summed RSS of the whole process tree, sampled every
-   20 ms, and the largest single process (``getrusage(RUSAGE_CHILDREN).ru_maxrss``).
+1. builds N choice files from ``choices/voorbeeld.yaml``, each with its own gemeente name
+   **and its own figures** (statushouders, gezinsmigranten, own cost estimates: so every
+   gemeente has its own prognosis, budget and charts), plus N files that share one set of
+   figures (the best case);
+2. **first render**: ``python -m kit render <one file> --no-pdf`` in a new process with an
+   **empty** disk cache (a first run on a machine), ``--runs`` times; and with the cache warm;
+3. **kit batch** (new process, ``--jobs``, default all cores) over the N different gemeenten
+   with an **empty** cache — the headline — and beside it: the same with a warm cache, and
+   N gemeenten with the same figures (empty cache); each ``--runs`` times (min / median);
+   peak memory: the summed RSS of the whole process tree, sampled every 20 ms;
+4. **100 gemeenten** with different figures and an empty cache, as a multiple of one warm
+   ``kit render`` (skipped when N = 100: the headline is that measurement);
+5. **byte-identical**: a few gemeenten rendered alone with ``kit render`` must give exactly
+   the bytes ``kit batch`` wrote;
+6. **baseline**: the naive implementation — per document ``DocxTemplate(huisstijl).render``
+   + ``save`` over the same huisstijl and context, with the body XML exactly as the kit
+   renders it (computed beforehand, *not* timed: a lower bound for a naive kit), over
+   ``--baseline-n`` gemeenten, in this process, per document.
 
-Machine noise: other processes on the same cores change every figure; run it a few times.
+Machine noise: other processes on the same cores change every figure; each measurement is
+repeated (``--runs``) and reported as min and median.
 """
 
 from __future__ import annotations
@@ -48,14 +54,34 @@ PYTHON = sys.executable
 
 # ------------------------------------------------------------------------------- inputs
 
-def maak_gemeenten(map_: Path, n: int) -> list[Path]:
+def _zet(tekst: str, sleutel: str, waarde: int) -> str:
+    """Replace the value of the first ``sleutel:`` line under ``financien:`` (keeps the comment)."""
+    begin = tekst.index("\nfinancien:\n")
+    voor, tekst = tekst[:begin], tekst[begin:]
+    nieuw, n = re.subn(rf"^(\s+{re.escape(sleutel)}:)\s*[^#\n]*?(\s*(#.*)?)$", rf"\g<1> {waarde}\g<2>", tekst,
+                       count=1, flags=re.M)
+    if n != 1:
+        raise SystemExit(f"sleutel {sleutel} niet gevonden in {VOORBEELD}")
+    return voor + nieuw
+
+
+def maak_gemeenten(map_: Path, n: int, verschillend: bool = True) -> list[Path]:
+    """N choice files; ``verschillend``: each with its own figures (prognosis, budget, charts)."""
     tekst = VOORBEELD.read_text(encoding="utf-8")
     naam = re.search(r"^gemeente:\s*\n\s+naam:\s*(.+?)\s*$", tekst, re.M).group(1)
+    map_.mkdir(parents=True, exist_ok=True)
     paden = []
     for i in range(1, n + 1):
-        nieuw = f"Proefstad {i:03d}"
+        eigen = re.sub(rf"\b{re.escape(naam)}\b", f"Proefstad {i:03d}", tekst)
+        if verschillend:  # a spread like the real gemeenten: 3 to ~250 statushouders a year
+            eigen = _zet(eigen, "statushouders_per_jaar", 3 + (i * 37) % 250)
+            eigen = _zet(eigen, "gezinsmigranten_per_jaar", (i * 11) % 40)
+            eigen = _zet(eigen, "leerroutes", 8000 + (i * 53) % 2000)
+            eigen = _zet(eigen, "maatschappelijke_begeleiding", 2000 + (i * 29) % 250)
+            eigen = _zet(eigen, "tolk", 400 + (i * 17) % 400)
+            eigen = _zet(eigen, "uitvoeringskosten_raming", 20000 + (i * 997) % 200000)
         pad = map_ / f"proefstad-{i:03d}.yaml"
-        pad.write_text(re.sub(rf"\b{re.escape(naam)}\b", nieuw, tekst), encoding="utf-8")
+        pad.write_text(eigen, encoding="utf-8")
         paden.append(pad)
     return paden
 
@@ -188,58 +214,104 @@ def baseline(paden: list[Path], werk: Path) -> dict:
     }
 
 
-def kit_batch(map_: Path, n: int, jobs: int | None, werk: Path, runs: int) -> dict:
-    """``kit batch`` over all files (new process; disk cache warm after a first run)."""
-    cache = werk / "cache-batch"
+def _batch(map_: Path, n: int, jobs: int | None, uit: Path, cache: Path) -> dict:
+    opdracht = [PYTHON, "-m", "kit", "batch", str(map_), "-o", str(uit), "--no-pdf"]
+    if jobs:
+        opdracht += ["--jobs", str(jobs)]
+    m = draai(opdracht, _omgeving(cache), meet_geheugen=True)
+    aantal = len(list(uit.glob("*/*.docx")))
+    if aantal != 5 * n:
+        raise SystemExit(f"kit batch schreef {aantal} .docx, verwacht {5 * n}")
+    return m
+
+
+def kit_batch(map_: Path, n: int, jobs: int | None, werk: Path, runs: int, cache: str,
+              bewaar: Path | None = None) -> dict:
+    """``kit batch`` over all files in ``map_`` (new process each run).
+
+    ``cache``: "leeg" — a new, empty disk cache every run; "warm" — one cache, filled by a
+    first run that is not counted. ``bewaar``: keep the output of the first run there.
+    """
     metingen = []
-    for i in range(runs + 1):
-        uit = werk / f"batch-{i}"
-        opdracht = [PYTHON, "-m", "kit", "batch", str(map_), "-o", str(uit), "--no-pdf"]
-        if jobs:
-            opdracht += ["--jobs", str(jobs)]
-        m = draai(opdracht, _omgeving(cache), meet_geheugen=True)
-        m["leeg"] = i == 0
-        metingen.append(m)
-        aantal = len(list(uit.glob("*/*.docx")))
-        if aantal != 5 * n:
-            raise SystemExit(f"kit batch schreef {aantal} .docx, verwacht {5 * n}")
-        shutil.rmtree(uit, ignore_errors=True)
-    warm = [m["seconden"] for m in metingen[1:]] or [metingen[0]["seconden"]]
+    vaste_cache = werk / f"cache-batch-{map_.name}"
+    if cache == "warm":
+        _batch(map_, n, jobs, werk / "batch-vul", vaste_cache)
+        shutil.rmtree(werk / "batch-vul", ignore_errors=True)
+    for i in range(runs):
+        uit = bewaar if (bewaar is not None and i == 0) else werk / f"batch-{i}"
+        c = vaste_cache if cache == "warm" else werk / f"cache-batch-leeg-{i}"
+        metingen.append(_batch(map_, n, jobs, uit, c))
+        if uit != bewaar:
+            shutil.rmtree(uit, ignore_errors=True)
+        if cache != "warm":
+            shutil.rmtree(c, ignore_errors=True)
+    tijden = [m["seconden"] for m in metingen]
     return {
-        "documenten": 5 * n, "jobs": jobs or os.cpu_count(),
-        "leeg_seconden": metingen[0]["seconden"],
-        "seconden_min": min(warm), "seconden_mediaan": statistics.median(warm), "seconden": warm,
-        "per_document_ms": 1000 * min(warm) / (5 * n),
+        "gemeenten": n, "documenten": 5 * n, "jobs": jobs or os.cpu_count(), "cache": cache,
+        "seconden_min": min(tijden), "seconden_mediaan": statistics.median(tijden), "seconden": tijden,
+        "per_document_ms": 1000 * min(tijden) / (5 * n),
+        "per_document_mediaan_ms": 1000 * statistics.median(tijden) / (5 * n),
         "piek_rss_boom_mb": max(m["piek_rss_mb"] for m in metingen),
-        "piek_rss_grootste_proces_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
+
+
+def byte_identiek(paden: list[Path], batch_uit: Path, werk: Path) -> dict:
+    """Render a few gemeenten alone (``kit render``) and compare with what ``kit batch`` wrote."""
+    verschillen, vergeleken = [], 0
+    for pad in paden:
+        uit = Path(tempfile.mkdtemp(dir=werk, prefix="los-"))
+        draai([PYTHON, "-m", "kit", "render", str(pad), "-o", str(uit), "--no-pdf"], _omgeving(werk / "cache-los"))
+        for docx in sorted(uit.glob("*/*.docx")):
+            vergeleken += 1
+            if docx.read_bytes() != (batch_uit / docx.parent.name / docx.name).read_bytes():
+                verschillen.append(f"{docx.parent.name}/{docx.name}")
+        shutil.rmtree(uit, ignore_errors=True)
+    return {"vergeleken": vergeleken, "verschillend": verschillen, "identiek": not verschillen}
 
 
 # ------------------------------------------------------------------------------- report
 
 def tabel(r: dict) -> str:
-    k, b, koud = r["kit_batch"], r["baseline"], r["koude_render"]
+    k, w, z, b, koud = r["kit_batch"], r["kit_batch_warm"], r["kit_batch_zelfde"], r["baseline"], r["koude_render"]
+    h = r.get("honderd") or k
+    n = r["n"]
+
+    def rij(naam: str, waarde: float, eenheid: str, fmt: str = ".2f") -> str:
+        return f"{naam:<66} {format(waarde, fmt):>9} {eenheid}"
+
     regels = [
-        f"kit {r['kit_versie']}, Python {r['python']}, {r['cores']} cores, N = {r['n']} gemeenten × 5 documenten",
+        f"kit {r['kit_versie']}, Python {r['python']}, {r['cores']} cores, --jobs {k['jobs']}, "
+        f"{r['runs']} runs per meting (min / mediaan)",
+        f"machine: {r['belasting']}",
         "",
-        f"{'meting':<52} {'waarde':>12}",
-        f"{'-' * 52} {'-' * 12}",
-        f"{'cold kit render, 1 gemeente, cache warm (min)':<52} {koud['warm_min']:>10.2f} s",
-        f"{'cold kit render, 1 gemeente, cache warm (median)':<52} {koud['warm_mediaan']:>10.2f} s",
-        f"{'cold kit render, 1 gemeente, cache empty (min)':<52} {koud['leeg_min']:>10.2f} s",
-        f"{'cold kit render, 1 gemeente, cache empty (median)':<52} {koud['leeg_mediaan']:>10.2f} s",
-        f"{'plain docxtpl, per document (' + str(b['documenten']) + ' docs)':<52} {b['per_document_ms']:>9.1f} ms",
-        f"{'kit batch, per document (min of runs)':<52} {k['per_document_ms']:>9.1f} ms",
-        f"{'ratio docxtpl / kit batch, per document':<52} {b['per_document_ms'] / k['per_document_ms']:>11.1f}×",
-        f"{'kit batch, ' + str(k['documenten']) + ' docs, --jobs ' + str(k['jobs']) + ' (min)':<52} {k['seconden_min']:>10.2f} s",
-        f"{'kit batch, same (median)':<52} {k['seconden_mediaan']:>10.2f} s",
-        f"{'kit batch, same, disk cache empty':<52} {k['leeg_seconden']:>10.2f} s",
-        f"{'kit batch / cold render (warm, min)':<52} {k['seconden_min'] / koud['warm_min']:>11.1f}×",
-        f"{'peak memory kit batch, process tree (sampled)':<52} {k['piek_rss_boom_mb']:>9.0f} MB",
-        f"{'peak memory kit batch, largest process':<52} {k['piek_rss_grootste_proces_mb']:>9.0f} MB",
-        f"{'peak memory docxtpl loop (bench process)':<52} {b['piek_rss_self_mb']:>9.0f} MB",
+        f"{'meting':<66} {'waarde':>11}",
+        f"{'-' * 66} {'-' * 11}",
+        rij(f"kit batch, {n} gemeenten, verschillende cijfers, cache leeg (min)", k["seconden_min"], "s"),
+        rij("  idem (mediaan)", k["seconden_mediaan"], "s"),
+        rij(f"kit batch, {n} gemeenten, verschillende cijfers, cache warm (min)", w["seconden_min"], "s"),
+        rij(f"kit batch, {n} gemeenten, dezelfde cijfers, cache leeg (min)", z["seconden_min"], "s"),
+        rij(f"kit batch, {h['gemeenten']} gemeenten, verschillend, leeg / één warme kit render",
+            h["seconden_min"] / koud["warm_min"], "×", ".1f"),
+        rij("kit batch, per document (verschillend, cache leeg, min)", k["per_document_ms"], "ms", ".1f"),
+        rij(f"plain docxtpl-lus, per document ({b['documenten']} documenten, min)", b["per_document_min_ms"], "ms", ".1f"),
+        rij("plain docxtpl-lus, per document (gemiddeld)", b["per_document_ms"], "ms", ".1f"),
+        rij("docxtpl / kit batch, per document (gemiddeld / min)", b["per_document_ms"] / k["per_document_ms"], "×", ".1f"),
+        rij("piekgeheugen kit batch, hele procesboom (bemonsterd)", k["piek_rss_boom_mb"], "MB", ".0f"),
+        rij("eerste kit render, 1 gemeente, cache leeg (min)", koud["leeg_min"], "s"),
+        rij("  idem (mediaan)", koud["leeg_mediaan"], "s"),
+        rij("kit render, 1 gemeente, cache warm (min)", koud["warm_min"], "s"),
+        f"{'byte-identiek aan losse kit render':<66} {('ja' if r['identiek']['identiek'] else 'NEE'):>9}"
+        f" ({r['identiek']['vergeleken']} documenten)",
     ]
     return "\n".join(regels)
+
+
+def _belasting() -> str:
+    try:
+        een, vijf, _ = os.getloadavg()
+        return f"load average {een:.1f} (1 min), {vijf:.1f} (5 min) at the start"
+    except OSError:  # pragma: no cover
+        return "load average unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -255,19 +327,27 @@ def main(argv: list[str] | None = None) -> int:
 
     werk = Path(tempfile.mkdtemp(prefix="kit-bench-"))
     try:
-        invoer = werk / "gemeenten"
-        invoer.mkdir()
-        paden = maak_gemeenten(invoer, args.n)
+        verschillend = maak_gemeenten(werk / "verschillend", args.n)
+        maak_gemeenten(werk / "zelfde", args.n, verschillend=False)
         resultaat = {
             "kit_versie": __version__, "python": sys.version.split()[0], "cores": os.cpu_count(), "n": args.n,
-            "koude_render": koude_render(paden[0], args.runs, werk),
-            "kit_batch": kit_batch(invoer, args.n, args.jobs, werk, args.runs),
-            "baseline": baseline(paden[: max(1, min(args.baseline_n, args.n))], werk),
+            "runs": args.runs, "belasting": _belasting(),
+            "koude_render": koude_render(verschillend[0], args.runs, werk),
         }
+        eerste = werk / "batch-eerste"
+        resultaat["kit_batch"] = kit_batch(werk / "verschillend", args.n, args.jobs, werk, args.runs, "leeg", eerste)
+        resultaat["kit_batch_warm"] = kit_batch(werk / "verschillend", args.n, args.jobs, werk, args.runs, "warm")
+        resultaat["kit_batch_zelfde"] = kit_batch(werk / "zelfde", args.n, args.jobs, werk, args.runs, "leeg")
+        if args.n != 100:
+            maak_gemeenten(werk / "honderd", 100)
+            resultaat["honderd"] = kit_batch(werk / "honderd", 100, args.jobs, werk, args.runs, "leeg")
+        resultaat["identiek"] = byte_identiek([verschillend[0], verschillend[len(verschillend) // 2], verschillend[-1]],
+                                              eerste, werk)
+        resultaat["baseline"] = baseline(verschillend[: max(1, min(args.baseline_n, args.n))], werk)
     finally:
         shutil.rmtree(werk, ignore_errors=True)
     print(json.dumps(resultaat, indent=2) if args.json else tabel(resultaat))
-    return 0
+    return 0 if resultaat["identiek"]["identiek"] else 1
 
 
 if __name__ == "__main__":

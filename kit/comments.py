@@ -42,7 +42,7 @@ BOOKMARK_PREFIX = "kit_"
 MAX_BESTANDEN = 200
 MAX_CITAAT = 1500
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+from kit.paden import SJABLONEN as TEMPLATES  # noqa: E402
 
 
 def bookmark_naam(id_: str) -> str:

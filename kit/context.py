@@ -12,7 +12,6 @@ import copy
 import re
 import unicodedata
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from kit import __version__
@@ -158,104 +157,7 @@ def _financien_en_planning(ctx: dict[str, Any], data: Mapping[str, Any], wet: Ma
         ctx["tijdpad"] = None
     else:
         ctx["tijdpad"] = tijdpad_bereken(data)
-    try:
-        from kit.grafieken import Grafieken
-    except ImportError:  # pragma: no cover
-        ctx["grafieken"] = {}
-    else:  # lazy: matplotlib is imported only when a document shows a figure
-        ctx["grafieken"] = BewaardeGrafieken(
-            Grafieken(prognose, ctx["begroting"], ctx["tijdpad"]),
-            (prognose, ctx["begroting"], ctx["tijdpad"]),
-        )
+    from kit.grafieken import Grafieken
 
-
-_GRAFIEK_GEHEUGEN: dict[str, bytes] = {}   # chart key -> PNG, the last few of this process
-_GRAFIEK_GEHEUGEN_MAX = 32
-
-
-def _onthoud(sleutel: str, data: bytes) -> bytes:
-    if len(_GRAFIEK_GEHEUGEN) >= _GRAFIEK_GEHEUGEN_MAX:
-        _GRAFIEK_GEHEUGEN.pop(next(iter(_GRAFIEK_GEHEUGEN)))
-    _GRAFIEK_GEHEUGEN[sleutel] = data
-    return data
-
-
-_GRAFIEK_CODE: str | None = None
-
-
-def _grafiek_codesleutel() -> str:
-    """matplotlib version + kit/grafieken.py (once per process): a new drawing code, a new key."""
-    global _GRAFIEK_CODE
-    if _GRAFIEK_CODE is None:
-        import hashlib
-
-        h = hashlib.sha256()
-        try:
-            from importlib.metadata import version
-
-            h.update(version("matplotlib").encode())
-        except Exception:  # pragma: no cover - matplotlib metadata missing
-            pass
-        import kit.grafieken
-
-        h.update(Path(kit.grafieken.__file__).read_bytes())
-        _GRAFIEK_CODE = h.hexdigest()
-    return _GRAFIEK_CODE
-
-
-class BewaardeGrafieken(Mapping):
-    """A chart mapping with a content-addressed disk cache (PNG per input).
-
-    Charts are deterministic functions of their sources, so the PNG is stored under the
-    sha256 of (kit/grafieken.py, matplotlib version, repr of the sources, name). A render of
-    an unchanged gemeente then never imports matplotlib. No cache dir: just the mapping.
-    """
-
-    def __init__(self, grafieken: Mapping[str, bytes], bronnen: Any):
-        self._grafieken = grafieken
-        self._bronnen = bronnen
-        self._basis: dict[str, str] | None = None
-
-    def _sleutel(self, naam: str) -> str:
-        import hashlib
-
-        if self._basis is None:
-            from kit.grafieken import NAMEN
-
-            # a chart is drawn from its own source only (kit.grafieken.teken(naam, bron)),
-            # so its key holds that source: charts that did not change are shared
-            bronnen = dict(zip(NAMEN, self._bronnen)) if len(NAMEN) == len(self._bronnen) else {}
-            self._basis = {
-                n: hashlib.sha256(f"{_grafiek_codesleutel()}:{n}:{bronnen[n]!r}".encode("utf-8")).hexdigest()
-                for n in bronnen
-            }
-            self._basis[""] = hashlib.sha256(f"{_grafiek_codesleutel()}:{self._bronnen!r}".encode("utf-8")).hexdigest()
-        basis = self._basis.get(naam) or self._basis[""]
-        return hashlib.sha256(f"{basis}:{naam}".encode()).hexdigest()
-
-    def __getitem__(self, naam: str) -> bytes:
-        from kit.cache import cache_map, lees as cache_lees, schrijf as cache_schrijf
-
-        if naam not in self._grafieken:
-            raise KeyError(naam)
-        sleutel = self._sleutel(naam)
-        if sleutel in _GRAFIEK_GEHEUGEN:  # the same chart earlier in this process (kit batch)
-            return _GRAFIEK_GEHEUGEN[sleutel]
-        map_ = cache_map("grafieken")
-        if map_ is None:
-            return _onthoud(sleutel, self._grafieken[naam])
-        opgeslagen = cache_lees(map_, f"{sleutel}.png")  # signed entries only (kit.cache)
-        if opgeslagen is not None:
-            return _onthoud(sleutel, opgeslagen)
-        data = self._grafieken[naam]
-        cache_schrijf(map_, f"{sleutel}.png", data)
-        return _onthoud(sleutel, data)
-
-    def __iter__(self):
-        return iter(self._grafieken)
-
-    def __len__(self) -> int:
-        return len(self._grafieken)
-
-    def __contains__(self, naam: object) -> bool:
-        return naam in self._grafieken
+    # the charts are data (a few microseconds each), made when a document shows one
+    ctx["grafieken"] = Grafieken(prognose, ctx["begroting"], ctx["tijdpad"])

@@ -27,9 +27,9 @@ from kit.model import Blok, Document, Run, bookmark_naam
 ZIP_TIJD = (1980, 1, 1, 0, 0, 0)
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-REL_BEELD = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 REL_KOP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 REL_VOET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+REL_THEMA = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
 REL_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 EMU_PER_TWIP = 635
 #: characters XML 1.0 cannot hold (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF)
@@ -106,53 +106,6 @@ def pagina_xml() -> str:
     return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 
 
-def _png_maat(data: bytes) -> tuple[int, int, float]:
-    """(width px, height px, dpi) of a PNG."""
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        raise ValueError("geen PNG")
-    breedte, hoogte = struct.unpack(">II", data[16:24])
-    dpi = 96.0
-    i = 8
-    while i + 8 <= len(data):
-        lengte, soort = struct.unpack(">I4s", data[i : i + 8])
-        if soort == b"pHYs":
-            px, _py, eenheid = struct.unpack(">IIB", data[i + 8 : i + 17])
-            if eenheid == 1 and px:
-                dpi = px * 0.0254
-            break
-        if soort == b"IDAT":
-            break
-        i += 12 + lengte
-    return breedte, hoogte, dpi
-
-
-def figuur_xml(rid: str, nummer: int, naam: str, beschrijving: str, png: bytes, max_breedte_emu: int) -> str:
-    """An inline picture (DrawingML) with alt text (accessibility)."""
-    b, h, dpi = _png_maat(png)
-    cx = int(b / dpi * 914400)
-    cy = int(h / dpi * 914400)
-    if cx > max_breedte_emu:
-        cy = int(cy * max_breedte_emu / cx)
-        cx = max_breedte_emu
-    alt = xml_tekst(beschrijving)
-    return (
-        "<w:r><w:drawing>"
-        '<wp:inline distT="0" distB="0" distL="0" distR="0" '
-        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
-        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
-        f'<wp:docPr id="{nummer}" name="{xml_tekst(naam)}" descr="{alt}"/>'
-        '<wp:cNvGraphicFramePr><a:graphicFrameLocks xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" noChangeAspect="1"/></wp:cNvGraphicFramePr>'
-        '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
-        '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-        '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-        f'<pic:nvPicPr><pic:cNvPr id="{nummer}" name="{xml_tekst(naam)}" descr="{alt}"/><pic:cNvPicPr/></pic:nvPicPr>'
-        f'<pic:blipFill><a:blip r:embed="{rid}" xmlns:r="{R_NS}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
-        f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>'
-        "</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
-    )
-
-
 # ------------------------------------------------------------------------------- the huisstijl
 
 @dataclass
@@ -191,7 +144,7 @@ class Huisstijl:
         rels_xml = namen[self.rels_naam].data.decode("utf-8") if self.rels_naam in namen else ""
         self.rels = _rels(rels_xml)
         self.rid_bestaand = {r.get("Id", "") for r in self.rels}
-        self.media_map = map_ + "media/"
+        self.map = map_  # folder of the main part ("word/"): charts go to word/charts/
 
         doelen = [self.hoofd] + [
             (map_ + r["Target"]).replace("//", "/") for r in self.rels if r.get("Type") in (REL_KOP, REL_VOET)
@@ -228,7 +181,11 @@ class Huisstijl:
         self.heeft_core = any(d.naam == "docProps/core.xml" for d in self.delen)
         self._gecomprimeerd: dict[str, tuple[int, int, bytes]] = {}
         self._styles_gecomprimeerd: tuple[int, int, bytes] | None = None
-        self._media_gecomprimeerd: dict[bytes, tuple[int, int, bytes]] = {}
+        self.thema_naam = next(
+            ((map_ + r["Target"]).replace("//", "/") for r in self.rels if r.get("Type") == REL_THEMA), ""
+        )
+        self._grafiekstijl: Any = None
+        self._grafiek_delen: dict[Any, tuple[tuple[int, int, bytes], tuple[int, int, bytes]]] = {}
 
     @staticmethod
     def _hoofddeel(namen: Mapping[str, _Deel]) -> str:
@@ -252,7 +209,7 @@ class Huisstijl:
         self,
         document: Document,
         meta: Mapping[str, Any],
-        grafieken: Mapping[str, bytes] | None = None,
+        grafieken: Mapping[str, Any] | None = None,
         context: Mapping[str, Any] | None = None,
         lichaam: type | None = None,
     ) -> bytes:
@@ -274,15 +231,9 @@ class Huisstijl:
         if self.styles_naam:  # the same for every document: compressed once per process
             vervangen[self.styles_naam] = self._styles_gecomprimeerd or self._comprimeer_styles()
         vervangen["docProps/core.xml"] = core_xml(meta).encode("utf-8")
-        nieuw: list[tuple[str, bytes]] = []
-        if body.media:
-            rels = self._rels_met_media(body.media)
-            vervangen[self.rels_naam] = rels
-            ct = self.content_types
-            if 'Extension="png"' not in ct:
-                ct = ct.replace("</Types>", '<Default Extension="png" ContentType="image/png"/></Types>')
-            vervangen["[Content_Types].xml"] = ct.encode("utf-8")
-            nieuw = [(self.media_map + naam, self._media(data)) for _rid, naam, data in body.media]
+        nieuw: list[tuple[str, bytes | tuple[int, int, bytes]]] = []
+        if body.grafieken_uit:
+            nieuw = self._grafieken_toevoegen(body.grafieken_uit, vervangen)
         if not self.heeft_core:
             vervangen.update(self._core_toevoegen())
             nieuw.append(("docProps/core.xml", vervangen["docProps/core.xml"]))
@@ -292,27 +243,69 @@ class Huisstijl:
         self._styles_gecomprimeerd = comprimeer(self.styles_xml)
         return self._styles_gecomprimeerd
 
-    def _media(self, data: bytes) -> tuple[int, int, bytes]:
-        """A chart, compressed once per process (the same PNG recurs in documents and gemeenten)."""
-        gecomprimeerd = self._media_gecomprimeerd.get(data)
-        if gecomprimeerd is None:
-            if len(self._media_gecomprimeerd) >= 16:
-                self._media_gecomprimeerd.pop(next(iter(self._media_gecomprimeerd)))
-            gecomprimeerd = self._media_gecomprimeerd[data] = comprimeer(data)
-        return gecomprimeerd
-
     def _vast(self, deel: _Deel) -> tuple[int, int, bytes]:
         """An unchanged part, compressed once per process."""
         if deel.naam not in self._gecomprimeerd:
             self._gecomprimeerd[deel.naam] = comprimeer(deel.data)
         return self._gecomprimeerd[deel.naam]
 
-    def _rels_met_media(self, media: list[tuple[str, str, bytes]]) -> bytes:
-        xml = next(d.data for d in self.delen if d.naam == self.rels_naam).decode("utf-8")
-        extra = "".join(
-            f'<Relationship Id="{rid}" Type="{REL_BEELD}" Target="media/{naam}"/>' for rid, naam, _ in media
-        )
-        return xml.replace("</Relationships>", extra + "</Relationships>").encode("utf-8")
+    # -- native charts (kit/grafiek_xml.py)
+    @property
+    def grafiekstijl(self):
+        """Chart colours and font from this huisstijl (Heading 1 colour, theme, Normal font)."""
+        if self._grafiekstijl is None:
+            from kit.grafiek_xml import grafiekstijl
+
+            namen = {d.naam: d for d in self.delen}
+            thema = namen[self.thema_naam].data.decode("utf-8") if self.thema_naam in namen else ""
+            self._grafiekstijl = grafiekstijl(
+                self.styles_xml.decode("utf-8"), thema, self.stijl("heading 1", "Heading1"), self.stijl("Normal")
+            )
+        return self._grafiekstijl
+
+    def grafiek_delen(self, grafiek: Any) -> tuple[tuple[int, int, bytes], tuple[int, int, bytes]]:
+        """(chart XML, embedded workbook), compressed; once per process per chart (a chart
+        recurs in two documents, and with the same figures in many gemeenten)."""
+        from kit import grafiek_xml
+
+        delen = self._grafiek_delen.get(grafiek)
+        if delen is None:
+            if len(self._grafiek_delen) >= 64:
+                self._grafiek_delen.pop(next(iter(self._grafiek_delen)))
+            stijl = self.grafiekstijl
+            werkmap = _zip(grafiek_xml.werkmap(grafiek, stijl))
+            delen = self._grafiek_delen[grafiek] = (
+                comprimeer(grafiek_xml.chart_xml(grafiek, stijl).encode("utf-8")), comprimeer(werkmap))
+        return delen
+
+    def _grafieken_toevoegen(self, grafieken: list[tuple[str, int, Any]],
+                             vervangen: dict[str, Any]) -> list[tuple[str, bytes | tuple[int, int, bytes]]]:
+        """Relationships, content types and parts of the body's charts (``(rId, n, Grafiek)``)."""
+        from kit.grafiek_xml import CT_GRAFIEK, CT_XLSX, REL_GRAFIEK, chart_rels
+
+        map_ = self.map
+        rels = next(d.data for d in self.delen if d.naam == self.rels_naam).decode("utf-8")
+        rels = rels.replace("</Relationships>", "".join(
+            f'<Relationship Id="{rid}" Type="{REL_GRAFIEK}" Target="charts/kit_grafiek{n}.xml"/>'
+            for rid, n, _ in grafieken) + "</Relationships>")
+        vervangen[self.rels_naam] = rels.encode("utf-8")
+        ct = self.content_types
+        if 'Extension="xlsx"' not in ct:
+            ct = ct.replace("</Types>", f'<Default Extension="xlsx" ContentType="{CT_XLSX}"/></Types>')
+        ct = ct.replace("</Types>", "".join(
+            f'<Override PartName="/{map_}charts/kit_grafiek{n}.xml" ContentType="{CT_GRAFIEK}"/>'
+            for _, n, _ in grafieken) + "</Types>")
+        vervangen["[Content_Types].xml"] = ct.encode("utf-8")
+        nieuw: list[tuple[str, bytes | tuple[int, int, bytes]]] = []
+        for _rid, n, grafiek in grafieken:
+            chart, werkmap = self.grafiek_delen(grafiek)
+            bestand = f"kit_grafiek{n}.xlsx"
+            nieuw += [
+                (f"{map_}charts/kit_grafiek{n}.xml", chart),
+                (f"{map_}charts/_rels/kit_grafiek{n}.xml.rels", chart_rels(bestand).encode("utf-8")),
+                (f"{map_}embeddings/{bestand}", werkmap),
+            ]
+        return nieuw
 
     def _core_toevoegen(self) -> dict[str, bytes]:
         ct = self.content_types.replace(
@@ -485,14 +478,14 @@ def _zip(entries: list[tuple[str, bytes | tuple[int, int, bytes]]]) -> bytes:
 # ------------------------------------------------------------------------------- the body
 
 class _Lichaam:
-    """Generates the body XML of one document (bookmark ids, media)."""
+    """Generates the body XML of one document (bookmark ids, charts)."""
 
-    def __init__(self, stijl: Huisstijl, document: Document, grafieken: Mapping[str, bytes]):
+    def __init__(self, stijl: Huisstijl, document: Document, grafieken: Mapping[str, Any]):
         self.h = stijl
         self.doc = document
         self.grafieken = grafieken
         self.bookmark = stijl.bookmark_start
-        self.media: list[tuple[str, str, bytes]] = []  # (rId, file name, bytes)
+        self.grafieken_uit: list[tuple[str, int, Any]] = []  # (rId, n, Grafiek) of the charts placed
         self.s_kop = {n: stijl.stijl(f"heading {n}", f"Heading{n}") for n in (1, 2, 3)}
         self.s_lid = stijl.stijl("Lid")
         self.s_lijst = stijl.stijl("List Paragraph", "ListParagraph")
@@ -594,17 +587,21 @@ class _Lichaam:
         return "".join(delen)
 
     def figuur(self, b: Blok) -> str:
-        png = self.grafieken.get(b.grafiek)
-        if png is None:
+        """A native chart (kit/grafiek_xml.py) with its caption; alt text = what it shows."""
+        from kit.grafiek_xml import EMU_PER_CM, inline_xml
+
+        grafiek = self.grafieken.get(b.grafiek)
+        if grafiek is None:
             raise InputError(bericht("render.grafiek_ontbreekt", document=self.doc.naam, naam=b.grafiek))
-        n = len(self.media) + 1
+        n = len(self.grafieken_uit) + 1
         rid = f"rIdKit{n}"
         while rid in self.h.rid_bestaand:
             rid += "x"
-        bestand = f"kit_{self.doc.naam}_{n}.png"
-        self.media.append((rid, bestand, png))
-        tekening = figuur_xml(rid, 5000 + n, bestand, f"{b.label}. {b.titel}", png,
-                              self.h.tekstbreedte * EMU_PER_TWIP)
+        self.grafieken_uit.append((rid, n, grafiek))
+        cx = self.h.tekstbreedte * EMU_PER_TWIP
+        cy = int(grafiek.hoogte_cm * EMU_PER_CM)
+        tekening = inline_xml(rid, 5000 + n, f"{b.label} {grafiek.naam}", grafiek.beschrijving,
+                              f"{b.label}. {b.titel}", cx, cy)
         return alinea_xml(tekening, None, '<w:keepNext/><w:jc w:val="center"/>') + self._bijschrift(b)
 
 

@@ -1,290 +1,237 @@
 """Charts for the documents: prognosis per leerroute, budget per voorziening, planning.
 
-PNG bytes, deterministic: same input → identical bytes. To get there every chart is drawn
-(Agg) with an explicit, complete set of rcParams (matplotlib defaults + ``_RC``; a user's
-matplotlibrc does not leak in), a fixed size and DPI, the bundled DejaVu Sans font, no
-timestamps or software name in the PNG (encoded by Pillow directly, which writes neither;
-the equivalent of ``savefig(metadata={"Software": None})``), and dates as
-plain day numbers with our own tick labels (no locale). matplotlib is imported lazily, and
-only the object-oriented API is used (no pyplot, no global figure list to leak).
+A chart is data, not a picture: :class:`Grafiek` holds the title, the alternative text,
+the categories and the series (the numbers :mod:`kit.prognose`, :mod:`kit.begroting` and
+:mod:`kit.tijdpad` computed) and how to show them. The writer turns it into a native Word
+chart with its data in an embedded workbook (:mod:`kit.grafiek_xml`), in the colours and
+font of the huisstijl, so a beleidsmedewerker can correct a figure with "Gegevens
+bewerken", it prints sharp, and a screen reader reads the alternative text.
 
-Labels come from ``kit/data/berichten/grafieken.yaml``; numbers are written the Dutch way
-("1.000", "€ 200.000").
+* prognose: a column per leerroute (a regio: stacked per member gemeente, with a legend);
+* begroting: horizontal bars per voorziening, SPUK next to the own estimate;
+* tijdpad: a Gantt chart — stacked horizontal bars whose first series (the start date) is
+  invisible, the second the length of the phase in days; the date axis reads top-down.
 
-:class:`Grafieken` is the lazy mapping for the template context: a chart is drawn on first
-access, so documents without figures never import matplotlib.
+Building a chart costs microseconds and imports nothing heavy. Labels and the sentences
+of the alternative text come from ``kit/data/berichten/grafieken.yaml``; numbers in the
+text are written the Dutch way ("1.000", "€ 200.000"); Excel number formats (the ``[$-413]``
+prefix is the Dutch locale) make Word and LibreOffice show them the same way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
+import math
 from collections.abc import Mapping
-from typing import Any, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Iterator
 
 from kit.berichten import bericht
-from kit.prognose import LEERROUTES, euro, getal
+from kit.notatie import euro, getal
+from kit.prognose import LEERROUTES
 
 NAMEN = ("prognose", "begroting", "tijdpad")
 
-BREEDTE, DPI = 6.3, 150          # inch (16 cm: A4 text width), dots per inch
-PNG_COMPRESSIE = 3               # zlib level: 3 is ~3x faster than 6 for ~10 % more bytes
-_RC = {
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 8.5,
-    "axes.titlesize": 10,
-    "axes.labelsize": 8.5,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.unicode_minus": True,
-    "legend.fontsize": 8,
-    "legend.frameon": False,
-    "savefig.dpi": DPI,
-    "savefig.facecolor": "white",
-    "figure.facecolor": "white",
-    "figure.dpi": DPI,
-    "svg.hashsalt": "inburgeringskit",
-    "svg.fonttype": "path",
-    "path.simplify": True,
-    "text.usetex": False,
-    "text.hinting": "no_hinting",     # ~25 % faster than hinted text, same look at 150 dpi
-    "text.antialiased": True,
-}
-# colour-blind safe (Okabe-Ito), in a fixed order
-KLEUREN = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
-GRIJS = "#7F7F7F"
+# Excel number formats. Separators follow the reader's locale (Word on a Dutch machine, and
+# LibreOffice in kit/pdf.py, show "1.000", "€ 1.000"); [$-413] gives Dutch month names anywhere.
+NOTATIE_GETAL = "#,##0"
+NOTATIE_EURO = "[$€-413] #,##0"
+NOTATIE_DATUM = "[$-413]d mmm yyyy"
+NOTATIE_DATUM_KORT = "[$-413]d mmm"
+EXCEL_NUL = dt.date(1899, 12, 30)   # day 0 of Excel's 1900 date system (dates are day numbers)
+
+
+@dataclass(frozen=True)
+class Reeks:
+    """One data series: a column of the workbook."""
+
+    naam: str
+    waarden: tuple[float, ...]
+    notatie: str = ""            # number format of this series ("" = the chart's)
+    kleur: int | None = None     # index into the huisstijl's palette (None: by position)
+    onzichtbaar: bool = False    # Gantt: the start series carries the bars, unseen
+    labels: bool = False         # show the values at the bars
+    label_punten: tuple[int, ...] = ()  # or only at these points (by index)
+
+
+@dataclass(frozen=True)
+class Grafiek:
+    """A bar/column chart, ready for :func:`kit.grafiek_xml.chart_xml`."""
+
+    naam: str                    # prognose | begroting | tijdpad
+    titel: str
+    beschrijving: str            # alternative text: what the chart shows, with its numbers
+    richting: str                # "kolom" (vertical bars) | "staaf" (horizontal bars)
+    categorie_kop: str           # header of the category column in the workbook
+    categorieen: tuple[str, ...]
+    reeksen: tuple[Reeks, ...]
+    notatie: str = NOTATIE_GETAL
+    gestapeld: bool = False
+    as_titel: str = ""
+    as_notatie: str = ""
+    as_min: float | None = None
+    as_max: float | None = None
+    as_stap: float | None = None
+    legenda: bool = False
+    van_boven: bool = False      # horizontal bars: the first category on top
+    tussenruimte: int = 80       # gap between bar groups, % of a bar
+    hoogte_cm: float = 7.5
+
+    def reeks(self, naam: str) -> Reeks:
+        return next(r for r in self.reeksen if r.naam == naam)
+
+
+def excel_datum(d: dt.date) -> int:
+    """The serial number Excel (1900 date system) uses for ``d``: a date in the workbook."""
+    return (d - EXCEL_NUL).days
 
 
 def _t(sleutel: str, **velden: Any) -> str:
     return bericht(f"grafieken.{sleutel}", **velden)
 
 
-def _nieuwe_figuur(hoogte: float):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(BREEDTE, hoogte), dpi=DPI)
-    FigureCanvasAgg(fig)
-    return fig
+def _opsomming(delen: list[str]) -> str:
+    return _t("alt_scheiding").join(delen)
 
 
-def _png(fig) -> bytes:
-    """Draw and encode as an RGB PNG with Pillow: no timestamp, no software name, 150 dpi
-    in the pHYs chunk (so Word sizes it at 16 cm). Faster and smaller than ``savefig``'s RGBA."""
-    from PIL import Image
-
-    canvas = fig.canvas
-    canvas.draw()
-    breedte, hoogte = canvas.get_width_height(physical=True)
-    beeld = Image.frombuffer("RGBA", (breedte, hoogte), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
-    buffer = io.BytesIO()
-    beeld.save(buffer, format="png", compress_level=PNG_COMPRESSIE, dpi=(DPI, DPI))
-    fig.clf()
-    return buffer.getvalue()
-
-
-def _teken(functie: Callable[..., Any], *args: Any) -> bytes:
-    import matplotlib
-
-    with matplotlib.rc_context():
-        matplotlib.rcdefaults()
-        matplotlib.rcParams.update(_RC)
-        fig = functie(*args)
-        return _png(fig)
-
-
-def _tekstbreedte(teksten) -> float:
-    """Rough width in inches of the widest (line of a) label at the base font size.
-
-    Margins are set from this estimate instead of ``tight_layout`` (which draws the figure
-    an extra time: half the cost of a chart).
-    """
-    regels = [r for t in teksten for r in str(t).split("\n")]
-    return max((len(r) for r in regels), default=0) * _RC["font.size"] * 0.56 / 72
-
-
-def _geheel_formatter(euros: bool = False):
-    from matplotlib.ticker import FuncFormatter
-
-    return FuncFormatter(lambda x, _pos: euro(round(x)) if euros else getal(round(x)))
+def _mooie_stap(hoogste: float, stappen: int = 5) -> float:
+    """A round axis step (1, 2, 2.5 or 5 × 10^n) giving about ``stappen`` gridlines."""
+    if hoogste <= 0:
+        return 1
+    ruw = hoogste / stappen
+    macht = 10 ** math.floor(math.log10(ruw))
+    for f in (1, 2, 2.5, 5, 10):
+        if ruw <= f * macht:
+            stap = f * macht
+            return int(stap) if stap >= 1 else 1
+    return 10 * macht  # pragma: no cover
 
 
 # --------------------------------------------------------------------------- prognose
 
 
-def _prognose(prognose) -> Any:
-    from matplotlib.ticker import MaxNLocator
-
-    fig = _nieuwe_figuur(3.0)
-    ax = fig.add_subplot()
-    labels = [_t(f"leerroute_{r}") for r in LEERROUTES]
-    x = list(range(len(LEERROUTES)))
-    if prognose.delen:
-        onder = [0] * len(LEERROUTES)
-        for i, deel in enumerate(prognose.delen):
-            waarden = [deel.leerroutes[r] for r in LEERROUTES]
-            ax.bar(x, waarden, 0.6, bottom=onder, color=KLEUREN[i % len(KLEUREN)], label=deel.gemeente,
-                   edgecolor="white", linewidth=0.6)
-            onder = [a + b for a, b in zip(onder, waarden)]
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+def prognose(p) -> Grafiek:
+    labels = tuple(_t(f"leerroute_{r}") for r in LEERROUTES)
+    titel = _t("prognose_titel", jaar=p.jaar) if p.jaar else _t("prognose_titel_zonder_jaar")
+    totalen = [p.leerroutes[r] for r in LEERROUTES]
+    punten = _opsomming([_t("alt_punt", categorie=c, waarde=getal(n)) for c, n in zip(labels, totalen)])
+    if p.delen:
+        reeksen = tuple(
+            Reeks(d.gemeente, tuple(d.leerroutes[r] for r in LEERROUTES), labels=True) for d in p.delen
+        )
+        beschrijving = _t("alt_prognose_regio", titel=titel, punten=punten,
+                          gemeenten=_opsomming([d.gemeente for d in p.delen]))
     else:
-        ax.bar(x, [prognose.leerroutes[r] for r in LEERROUTES], 0.6, color=KLEUREN[: len(LEERROUTES)])
-    totalen = [prognose.leerroutes[r] for r in LEERROUTES]
+        reeksen = (Reeks(_t("prognose_as"), tuple(totalen), labels=True),)
+        beschrijving = _t("alt_prognose", titel=titel, punten=punten)
     hoogste = max(totalen + [1])
-    for xi, n in zip(x, totalen):
-        ax.annotate(getal(n), (xi, n), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
-                    fontweight="bold")
-    ax.set_ylim(0, hoogste * 1.18)
-    ax.set_xticks(x, labels)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(_geheel_formatter())
-    ax.set_ylabel(_t("prognose_as"))
-    titel = _t("prognose_titel", jaar=prognose.jaar) if prognose.jaar else _t("prognose_titel_zonder_jaar")
-    ax.set_title(titel, loc="left")
-    rechts = 1 - (_tekstbreedte([d.gemeente for d in prognose.delen]) + 0.45) / BREEDTE if prognose.delen else 0.98
-    fig.subplots_adjust(left=0.1, right=rechts, top=0.88, bottom=0.1)
-    return fig
+    stap = _mooie_stap(hoogste)
+    return Grafiek(
+        naam="prognose", titel=titel, beschrijving=beschrijving, richting="kolom",
+        categorie_kop=_t("leerroute"), categorieen=labels, reeksen=reeksen,
+        gestapeld=bool(p.delen), as_titel=_t("prognose_as"), as_min=0,
+        as_max=stap * math.ceil(hoogste * 1.15 / stap), as_stap=stap,
+        legenda=bool(p.delen), tussenruimte=70, hoogte_cm=7.5,
+    )
 
 
 # --------------------------------------------------------------------------- begroting
 
 
-def _begroting(begroting) -> Any:
-    fig = _nieuwe_figuur(3.4)
-    ax = fig.add_subplot()
-    posten = list(begroting.posten)
-    y = list(range(len(posten)))
-    hoogte = 0.38
-    spuk = [p.spuk for p in posten]
-    raming = [p.raming for p in posten]
-    ax.barh([v - hoogte / 2 for v in y], spuk, hoogte, color=KLEUREN[0], label=_t("spuk"))
-    ax.barh([v + hoogte / 2 for v in y], raming, hoogte, color=KLEUREN[1], label=_t("raming"))
-    hoogste = max(spuk + raming + [1])
-    for v, s, r in zip(y, spuk, raming):
-        ax.annotate(euro(s), (s, v - hoogte / 2), xytext=(3, 0), textcoords="offset points", va="center",
-                    fontsize=7)
-        ax.annotate(euro(r), (r, v + hoogte / 2), xytext=(3, 0), textcoords="offset points", va="center",
-                    fontsize=7)
-    ax.set_xlim(0, hoogste * 1.25)
-    ax.set_yticks(y, [_t(f"voorziening_{p.voorziening}") for p in posten])
-    ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(_geheel_formatter(euros=True))
-    ax.set_xlabel(_t("begroting_as"))
-    titel = _t("begroting_titel", jaar=begroting.jaar) if begroting.jaar else _t("begroting_titel_zonder_jaar")
-    ax.set_title(titel, loc="left")
-    ax.legend(loc="lower right")
-    links = (_tekstbreedte(_t(f"voorziening_{p.voorziening}") for p in posten) + 0.25) / BREEDTE
-    fig.subplots_adjust(left=links, right=0.93, top=0.9, bottom=0.15)   # room for the last € tick label
-    return fig
+def begroting(b) -> Grafiek:
+    posten = list(b.posten)
+    labels = tuple(_t(f"voorziening_{p.voorziening}") for p in posten)
+    titel = _t("begroting_titel", jaar=b.jaar) if b.jaar else _t("begroting_titel_zonder_jaar")
+    spuk, raming = _t("spuk"), _t("raming")
+    punten = _opsomming([
+        _t("alt_begroting_punt", voorziening=lbl, spuk=euro(p.spuk), raming=euro(p.raming))
+        for lbl, p in zip(labels, posten)
+    ])
+    hoogste = max([p.spuk for p in posten] + [p.raming for p in posten] + [1])
+    stap = _mooie_stap(hoogste, 4)
+    return Grafiek(
+        naam="begroting", titel=titel, beschrijving=_t("alt_begroting", titel=titel, punten=punten),
+        richting="staaf", categorie_kop=_t("voorziening"), categorieen=labels,
+        reeksen=(
+            Reeks(spuk, tuple(p.spuk for p in posten), kleur=0, labels=True),
+            Reeks(raming, tuple(p.raming for p in posten), kleur=1, labels=True),
+        ),
+        notatie=NOTATIE_EURO, as_titel=_t("begroting_as"), as_min=0,
+        as_max=stap * math.ceil(hoogste * 1.22 / stap), as_stap=stap,
+        legenda=True, van_boven=True, tussenruimte=50, hoogte_cm=0.95 * len(posten) + 3.6,
+    )
 
 
 # --------------------------------------------------------------------------- tijdpad
 
 
-def _maanden(begin: dt.date, eind: dt.date) -> list[dt.date]:
-    d = dt.date(begin.year, begin.month, 1)
-    if d < begin:
-        d = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-    uit = []
-    while d <= eind:
-        uit.append(d)
-        d = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-    return uit
-
-
-def _tijdpad(tijdpad) -> Any:
-    from matplotlib.lines import Line2D
+def tijdpad(t) -> Grafiek:
     from kit.tijdpad import datum_tekst
 
-    fasen = list(tijdpad.fasen)
-    fig = _nieuwe_figuur(0.42 * len(fasen) + 1.5)
-    ax = fig.add_subplot()
-    nul = tijdpad.begin.toordinal()
+    fasen = list(t.fasen)
+    labels = tuple(_t("fase", nummer=f.nummer, naam=f.naam) for f in fasen)
+    titel = _t("tijdpad_titel", datum=datum_tekst(t.inwerkingtreding))
+    punten = _opsomming([
+        _t("alt_fase", fase=lbl, begin=datum_tekst(f.begin), eind=datum_tekst(f.eind))
+        if f.begin != f.eind else _t("alt_fase_dag", fase=lbl, datum=datum_tekst(f.begin))
+        for lbl, f in zip(labels, fasen)
+    ])
+    begin = min(f.begin for f in fasen)
     eind = max(f.eind for f in fasen)
-
-    def x(d: dt.date) -> float:
-        return d.toordinal() - nul
-
-    y = list(range(len(fasen)))
-    for f, yi in zip(fasen, y):
-        kleur = KLEUREN[(f.nummer - 1) % len(KLEUREN)]
-        if f.weken == 0 and f.begin == f.eind:
-            ax.plot([x(f.begin)], [yi], marker="*", markersize=11, color=kleur, linestyle="none")
-        else:
-            ax.barh(yi, f.dagen, 0.55, left=x(f.begin), color=kleur, alpha=0.85)
-        b = f.besluit
-        if b is not None:
-            if b.datum is not None:
-                ax.plot([x(b.datum)], [yi], marker="D", markersize=5.5, color="black", linestyle="none")
-            if b.adviesraad is not None:
-                ax.plot([x(b.adviesraad)], [yi], marker="o", markersize=5, markerfacecolor="white",
-                        markeredgecolor="black", linestyle="none")
-    for d in tijdpad.raad:
-        if tijdpad.begin <= d <= eind:
-            ax.axvline(x(d), color=GRIJS, linestyle=":", linewidth=0.8, zorder=0)
-            ax.plot([x(d)], [-0.75], marker="v", markersize=6, color=GRIJS, linestyle="none", clip_on=False)
-
-    ax.set_yticks(y, [_t("fase", nummer=f.nummer, naam=f.naam) for f in fasen])
-    ax.set_ylim(len(fasen) - 0.5, -1.1)
-    ticks = _maanden(tijdpad.begin, eind)
-    ax.set_xticks([x(d) for d in ticks],
-                  [_t(f"maand_kort_{d.month}") + (f"\n{d.year}" if d.month == 1 or i == 0 else "")
-                   for i, d in enumerate(ticks)])
-    ax.set_xlim(-3, x(eind) + 6)
-    ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
-    ax.set_axisbelow(True)
-    ax.set_title(_t("tijdpad_titel", datum=datum_tekst(tijdpad.inwerkingtreding)), loc="left")
-    legenda = [
-        Line2D([], [], marker="v", color=GRIJS, linestyle=":", label=_t("raad")),
-        Line2D([], [], marker="D", color="black", linestyle="none", label=_t("besluit")),
-        Line2D([], [], marker="o", markerfacecolor="white", markeredgecolor="black", linestyle="none",
-               label=_t("adviesraad")),
-        Line2D([], [], marker="*", color=KLEUREN[6], linestyle="none", markersize=10, label=_t("inwerkingtreding")),
-    ]
-    fig.legend(handles=legenda, loc="lower center", ncol=4, columnspacing=1.2, handlelength=1.6)
-    hoogte = fig.get_figheight()
-    links = (_tekstbreedte(_t("fase", nummer=f.nummer, naam=f.naam) for f in fasen) + 0.2) / BREEDTE
-    fig.subplots_adjust(left=links, right=0.97, top=1 - 0.4 / hoogte, bottom=0.85 / hoogte)
-    return fig
+    # ticks every whole number of weeks, counted back from the inwerkingtreding: the phases
+    # are whole weeks laid out backwards from it, so the ticks fall on phase boundaries
+    stap_weken = max(1, math.ceil(((t.inwerkingtreding - begin).days / 7) / 7))
+    stappen = max(1, math.ceil((t.inwerkingtreding - begin).days / (7 * stap_weken)))
+    as_begin = t.inwerkingtreding - dt.timedelta(weeks=stap_weken * stappen)
+    as_eind = max(eind + dt.timedelta(days=1), t.inwerkingtreding + dt.timedelta(weeks=max(1, stap_weken // 2)))
+    # a phase of one day (the start of the law) is a sliver: its date is written beside it
+    eendaags = tuple(i for i, f in enumerate(fasen) if f.begin == f.eind)
+    return Grafiek(
+        naam="tijdpad", titel=titel, beschrijving=_t("alt_tijdpad", titel=titel, punten=punten),
+        richting="staaf", categorie_kop=_t("fase_kop"), categorieen=labels,
+        reeksen=(
+            Reeks(_t("begin"), tuple(excel_datum(f.begin) for f in fasen), notatie=NOTATIE_DATUM,
+                  onzichtbaar=True, label_punten=eendaags),
+            Reeks(_t("duur"), tuple(f.dagen for f in fasen), kleur=0),
+        ),
+        notatie=NOTATIE_GETAL, gestapeld=True, as_notatie=NOTATIE_DATUM_KORT,
+        as_min=excel_datum(as_begin), as_max=excel_datum(as_eind), as_stap=7 * stap_weken,
+        legenda=False, van_boven=True, tussenruimte=40, hoogte_cm=0.8 * len(fasen) + 2.2,
+    )
 
 
-_TEKENAARS = {"prognose": _prognose, "begroting": _begroting, "tijdpad": _tijdpad}
+_MAKERS = {"prognose": prognose, "begroting": begroting, "tijdpad": tijdpad}
 
 
-def teken(naam: str, bron: Any) -> bytes:
-    """One chart as PNG bytes (``naam`` in ``NAMEN``; ``bron`` the Prognose/Begroting/Tijdpad)."""
-    return _teken(_TEKENAARS[naam], bron)
+def maak_grafiek(naam: str, bron: Any) -> Grafiek:
+    """One chart (``naam`` in ``NAMEN``; ``bron`` the Prognose/Begroting/Tijdpad)."""
+    return _MAKERS[naam](bron)
 
 
-def maak(prognose, begroting, tijdpad) -> dict[str, bytes]:
+def maak(prognose_: Any, begroting_: Any, tijdpad_: Any) -> dict[str, Grafiek]:
     """All three charts; a ``None`` input leaves its chart out."""
-    bronnen = {"prognose": prognose, "begroting": begroting, "tijdpad": tijdpad}
-    return {naam: teken(naam, bron) for naam, bron in bronnen.items() if bron is not None}
+    bronnen = {"prognose": prognose_, "begroting": begroting_, "tijdpad": tijdpad_}
+    return {naam: maak_grafiek(naam, bron) for naam, bron in bronnen.items() if bron is not None}
 
 
 class Grafieken(Mapping):
-    """Lazy ``name -> PNG bytes``: a chart is drawn (and cached) on first access.
+    """Lazy ``name -> Grafiek`` for the template context: built (and kept) on first access.
 
     Sources may be given directly or as zero-argument callables (computed on first use).
     """
 
     def __init__(self, prognose: Any = None, begroting: Any = None, tijdpad: Any = None) -> None:
         self._bronnen = {"prognose": prognose, "begroting": begroting, "tijdpad": tijdpad}
-        self._cache: dict[str, bytes] = {}
+        self._cache: dict[str, Grafiek] = {}
 
-    def _bron(self, naam: str) -> Any:
-        bron = self._bronnen[naam]
-        return bron() if callable(bron) else bron
-
-    def __getitem__(self, naam: str) -> bytes:
+    def __getitem__(self, naam: str) -> Grafiek:
         if naam not in self._cache:
-            if naam not in self._bronnen or self._bronnen[naam] is None:
-                raise KeyError(naam)
-            bron = self._bron(naam)
+            bron = self._bronnen.get(naam)
+            if callable(bron):
+                bron = bron()
             if bron is None:
                 raise KeyError(naam)
-            self._cache[naam] = teken(naam, bron)
+            self._cache[naam] = maak_grafiek(naam, bron)
         return self._cache[naam]
 
     def __iter__(self) -> Iterator[str]:
@@ -297,4 +244,4 @@ class Grafieken(Mapping):
         return naam in self._bronnen and self._bronnen[naam] is not None  # type: ignore[index]
 
     def __repr__(self) -> str:
-        return f"Grafieken({list(self)}, getekend={sorted(self._cache)})"
+        return f"Grafieken({list(self)}, gemaakt={sorted(self._cache)})"

@@ -44,6 +44,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 from kit import __version__
 from kit.berichten import bericht
 from kit.errors import KitError, WouldOverwrite
+from kit.paden import KIT, SJABLONEN
 
 NAAM = "manifest.json"
 #: suffix of the temp files of :func:`schrijf_atomisch` (``.<name>.<random>.kit-tmp``)
@@ -172,9 +173,7 @@ _RELATIEF: dict[tuple[str, str], str] = {}
 _INVOER_HASH: dict[tuple, str] = {}
 
 
-_KIT_MAPPEN = tuple(
-    os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), m) + os.sep for m in ("kit", "templates")
-)
+_KIT_MAPPEN = tuple(os.path.abspath(m) + os.sep for m in (KIT, SJABLONEN))
 
 
 def _sha256_invoer(pad: Path) -> str:

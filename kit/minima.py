@@ -27,8 +27,11 @@ import yaml
 from kit.berichten import bericht
 from kit.errors import InputError
 
-EENHEDEN = ("uur", "week", "maand", "jaar", "euro", "procent", "leeftijd", "aantal")
-SOORTEN = ("minimum", "maximum", "vast", "norm")
+EENHEDEN = ("uur", "week", "maand", "jaar", "euro", "procent", "leeftijd", "aantal", "artikel")
+SOORTEN = ("minimum", "maximum", "vast", "norm", "verwijzing")
+# A figure of unit "artikel" (kind "verwijzing") holds no number but the article a document cites,
+# as text ("artikel 13, eerste lid"): renumbering is then one dated line in the table.
+VERWIJZING = "artikel"
 ZEKERHEDEN = ("A", "B")
 FIGUUR_SLEUTELS = ("description", "unit", "kind", "values")
 WAARDE_SLEUTELS = ("value", "reference")
@@ -46,7 +49,7 @@ class Figuur:
     """One statutory figure as in force on a date."""
 
     naam: str
-    waarde: int | float
+    waarde: int | float | str     # str only for unit "artikel"
     eenheid: str
     soort: str
     omschrijving: str
@@ -95,7 +98,9 @@ def getal(waarde: int | float) -> str:
     return geheel.replace(",", ".") + "," + fractie
 
 
-def met_eenheid(waarde: int | float, eenheid: str) -> str:
+def met_eenheid(waarde: int | float | str, eenheid: str) -> str:
+    if eenheid == VERWIJZING:
+        return bericht("minima.eenheid_artikel", waarde=waarde)
     sleutel = f"minima.eenheid_{eenheid}"
     if waarde == 1 and eenheid in ("week", "maand"):
         sleutel += "_1"
@@ -272,7 +277,7 @@ def _controleer_figuur(pad: str, naam: Any, gegevens: Any) -> _Entry:
     rijen = []
     for datum_sleutel, item in waarden.items():
         datum = _controleer_datum(pad, naam, datum_sleutel)
-        waarde, ref = _controleer_waarde(pad, naam, datum, item)
+        waarde, ref = _controleer_waarde(pad, naam, datum, item, eenheid)
         rijen.append((datum, waarde, ref))
     rijen.sort(key=lambda r: r[0])
     return _Entry(naam, omschrijving.strip(), eenheid, soort, tuple(rijen))
@@ -291,7 +296,7 @@ def _controleer_datum(pad: str, naam: str, sleutel: Any) -> dt.date:
     raise WettabelFout(bericht("minima.datum_ongeldig", pad=pad, naam=naam, datum=sleutel))
 
 
-def _controleer_waarde(pad: str, naam: str, datum: dt.date, item: Any) -> tuple[int | float, dict]:
+def _controleer_waarde(pad: str, naam: str, datum: dt.date, item: Any, eenheid: str = "") -> tuple[int | float | str, dict]:
     velden = {"pad": pad, "naam": naam, "datum": datum.isoformat()}
     if not isinstance(item, dict):
         raise WettabelFout(bericht("minima.waarde_geen_mapping", **velden))
@@ -301,7 +306,11 @@ def _controleer_waarde(pad: str, naam: str, datum: dt.date, item: Any) -> tuple[
                 bericht("minima.waarde_onbekende_sleutel", sleutel=sleutel, toegestaan=", ".join(WAARDE_SLEUTELS), **velden)
             )
     waarde = item.get("value")
-    if isinstance(waarde, bool) or not isinstance(waarde, (int, float)):
+    if eenheid == VERWIJZING:
+        if not isinstance(waarde, str) or not waarde.strip():
+            raise WettabelFout(bericht("minima.waarde_geen_artikel", **velden))
+        waarde = waarde.strip()
+    elif isinstance(waarde, bool) or not isinstance(waarde, (int, float)):
         raise WettabelFout(bericht("minima.waarde_ontbreekt", **velden))
     ref = item.get("reference")
     if not isinstance(ref, dict):

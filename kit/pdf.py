@@ -81,7 +81,8 @@ def _converteer(programma: str, profiel: Path, doel: Path, paden: Sequence[Path]
         "--outdir", str(doel),
         *[str(p) for p in paden],
     ]
-    omgeving = dict(os.environ, HOME=str(profiel))
+    # Dutch locale: LibreOffice formats chart numbers (#,##0) with it, as Word does on a Dutch machine
+    omgeving = dict(os.environ, HOME=str(profiel), LANG="nl_NL.UTF-8", LC_ALL="nl_NL.UTF-8")
     proces = subprocess.Popen(
         opdracht, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=omgeving,
         start_new_session=True,

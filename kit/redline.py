@@ -22,7 +22,7 @@ import difflib
 import re
 from collections import ChainMap
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Mapping
 
 from lxml import etree
 
@@ -153,8 +153,8 @@ def _tokens(runs: list[Run], voorvoegsel: str = "") -> list[Token]:
 class RedlineLichaam(_Lichaam):
     """Body XML with tracked changes; constructed by ``Huisstijl.schrijf(..., lichaam=...)``."""
 
-    def __init__(self, stijl, document: Document, grafieken: Mapping[str, bytes], *,
-                 stappen: list[Stap], auteur: str, datum: str, oude_grafieken: Mapping[str, bytes] | None = None):
+    def __init__(self, stijl, document: Document, grafieken: Mapping[str, Any], *,
+                 stappen: list[Stap], auteur: str, datum: str, oude_grafieken: Mapping[str, Any] | None = None):
         super().__init__(stijl, document, ChainMap(dict(grafieken), dict(oude_grafieken or {})))
         self.stappen = stappen
         self.auteur = xml_schoon(auteur)  # an attribute value: XML-valid characters only

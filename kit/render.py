@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from kit.berichten import bericht, meld_fout
+from kit.paden import SJABLONEN
 from kit.errors import InputError, KitError, UsageError, ValidationFailed, WouldOverwrite
 
 #: document names (DESIGN.md), in render order
 DOCUMENTEN = ("startnotitie", "beleidskader", "verordening", "beleidsregels", "raadsinformatiebrief")
 ROOT = Path(__file__).resolve().parent.parent
 STANDAARD_KEUZEBESTAND = Path("choices") / "voorbeeld.yaml"
-STANDAARD_HUISSTIJL = ROOT / "templates" / "huisstijl.docx"
+STANDAARD_HUISSTIJL = SJABLONEN / "huisstijl.docx"
 
 
 @dataclass

@@ -30,7 +30,7 @@ from kit.berichten import bericht
 from kit.errors import InputError
 
 #: the kit's own templates (repository layout: kit/ and templates/ side by side)
-SJABLONEN = Path(__file__).resolve().parent.parent / "templates"
+from kit.paden import SJABLONEN  # noqa: E402  (re-exported: templating.SJABLONEN)
 
 #: document name -> template (relative to templates/)
 DOCUMENTEN: dict[str, str] = {

@@ -448,6 +448,37 @@ def regel_tolk_tegenstrijdig(choices: Any, wet: dict[str, Figuur]) -> Iterable[F
         yield bevinding(choices, WAARSCHUWING, "tolk.inzet", bericht("validate.tolk_tegenstrijdig"))
 
 
+def regel_aanbieder_bij_aanbesteding(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    """A provider named while the uitvoering is still to be tendered pre-empts the aanbesteding (juridisch.md)."""
+    aanbieder = _haal(choices.data, "maatschappelijke_begeleiding.aanbieder")
+    vorm = _haal(choices.data, "organisatie.uitvoering.maatschappelijke_begeleiding")
+    if vorm == "overheidsopdracht" and _tekst_gevuld(aanbieder):
+        tekst = bericht("validate.aanbieder_bij_aanbesteding", aanbieder=_kort(aanbieder))
+        yield bevinding(choices, WAARSCHUWING, "maatschappelijke_begeleiding.aanbieder", tekst)
+
+
+_UITBESTEDEN = ("overheidsopdracht", "open_house", "subsidie")
+
+
+def regel_uitvoering_tegenstrijdig(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    """``pvt.uitvoering`` / ``map.uitvoering`` against ``organisatie.uitvoering.pvt`` / ``.map``."""
+    for deel in ("pvt", "map"):
+        waarde = _haal(choices.data, f"{deel}.uitvoering")
+        vorm = _haal(choices.data, f"organisatie.uitvoering.{deel}")
+        if waarde == "lokaal" and vorm in _UITBESTEDEN:
+            uitleg = bericht("validate.uitvoering_lokaal_uitbesteed")
+        elif waarde == "uitbesteed" and vorm == "inbesteden":
+            uitleg = bericht("validate.uitvoering_uitbesteed_inbesteed")
+        else:
+            continue
+        tekst = bericht(
+            "validate.uitvoering_tegenstrijdig",
+            onderdeel=kschema.label(f"{deel}.uitvoering"), sleutel=f"{deel}.uitvoering", waarde=waarde,
+            deel=deel, vorm=vorm, uitleg=uitleg,
+        )
+        yield bevinding(choices, WAARSCHUWING, f"{deel}.uitvoering", tekst)
+
+
 REGELS: list[Regel] = [
     regel_inwerkingtreding,
     regel_pvt_uren,
@@ -469,6 +500,8 @@ REGELS: list[Regel] = [
     regel_verrekening_en_samenloop,
     regel_hoor_en_wederhoor,
     regel_tolk_tegenstrijdig,
+    regel_aanbieder_bij_aanbesteding,
+    regel_uitvoering_tegenstrijdig,
 ]
 REGELS.append(__import__("kit.tijdpad", fromlist=["controleer"]).controleer)  # planning (kit/tijdpad.py)
 

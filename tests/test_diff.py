@@ -37,6 +37,7 @@ V2 = [
     ("duur_maanden: 18", "duur_maanden: 24"),                                   # duration
     ("uitvoering: lokaal                   # lokaal | regionaal | uitbesteed\n  uren: 12",
      "uitvoering: regionaal                # lokaal | regionaal | uitbesteed\n  uren: 12"),  # enum (pvt)
+    ("inwerkingtreding_wijze: datum_of_later", "inwerkingtreding_wijze: vaste_datum"),  # enum (verordening)
     ("zo snel mogelijk volwaardig mee", "zo snel mogelijk & volledig mee"),       # free text
     ("verrekening_bijstand: true", "verrekening_bijstand: false"),                # removed article
     ("adviesraad: Adviesraad Sociaal Domein Heuvelrode", "adviesraad: Adviesraad Sociaal Domein Heuvelrode-Noord"),
@@ -113,17 +114,19 @@ def test_changelog_rijen(pakket):
     rijen = {r.split("`")[1]: r for r in md.splitlines() if r.startswith("| ") and "`" in r}
     mb = rijen["maatschappelijke_begeleiding.duur_maanden"]
     assert "Duur maatschappelijke begeleiding" in mb and "| 18 | 24 |" in mb
-    assert "Artikel 9 Maatschappelijke begeleiding" in mb and "Beleidskader" in mb
+    assert "Artikel 8 Maatschappelijke begeleiding" in mb and "Beleidskader" in mb
     pvt = rijen["pvt.uitvoering"]
     assert "Uitvoering PVT" in pvt and "lokaal, door de gemeente zelf" in pvt and "regionaal, samen met" in pvt
-    assert "Artikel 7 Participatieverklaringstraject" in pvt
+    assert "Verordening inburgering" not in pvt        # uitvoering: not an article of the verordening (issue 10)
+    inw = rijen["verordening.inwerkingtreding_wijze"]
+    assert "zo veel later" in inw and "Artikel 20 Inwerkingtreding" in inw
     assert "zo snel mogelijk & volledig mee" in rijen["visie.missie"]
     hard = rijen["verordening.hardheidsclausule"]
-    assert "| nee | ja |" in hard and "Artikel 22 Hardheidsclausule (nieuw)" in hard
+    assert "| nee | ja |" in hard and "Artikel 17 Hardheidsclausule (nieuw)" in hard
     verr = rijen["handhaving.verrekening_bijstand"]
-    assert "| ja | nee |" in verr and "Artikel 19 Verrekening van de boete met de bijstand (vervalt)" in verr
+    assert "| ja | nee |" in verr and "Artikel 14 Verrekening van de boete met de bijstand (vervalt)" in verr
     advies = rijen["advies.adviesraad"]
-    assert "Artikel 20 (was artikel 21) Advies" in advies   # new number, old one beside it
+    assert "Artikel 15 (was artikel 16) Advies" in advies   # new number, old one beside it
     assert "versie.nummer" not in md  # versions are named on top, not as a change
     tekst = "\n".join(_teksten(pakket / "wijzigingen.docx"))
     assert "Duur maatschappelijke begeleiding (maanden)" in tekst and "Heuvelrode-Noord" in tekst
@@ -140,7 +143,7 @@ def test_redline_woorden_en_attributen(pakket):
     assert any("Heuvelrode-Noord" in t or "-Noord" in t for t in ins)
     assert any("Hardheidsclausule" in t for t in ins)        # added article, heading included
     assert any("Verrekening van de boete" in t for t in dels)  # removed article
-    assert "19" in ins and "20" in dels                      # renumbering: Artikel 20 → 19
+    assert "15" in ins and "16" in dels                      # renumbering: Artikel 16 → 15
     wijz = [e for e in wortel.iter(f"{W}ins", f"{W}del")]
     ids = [e.get(f"{W}id") for e in wijz]
     assert len(ids) == len(set(ids))
@@ -183,17 +186,17 @@ def test_drieluik(pakket):
         titel = (r[0] or r[1]).split("\n")[0]
         per_titel[titel.split(". ", 1)[1]] = r
     mb = per_titel["Maatschappelijke begeleiding"]
-    assert mb[0].startswith("Artikel 9.") and "18 maanden" in mb[0] and "24 maanden" in mb[1]
+    assert mb[0].startswith("Artikel 8.") and "18 maanden" in mb[0] and "24 maanden" in mb[1]
     assert "18 → 24" in mb[2]
-    pvt = per_titel["Participatieverklaringstraject"]
-    assert "lokaal, door de gemeente zelf → regionaal" in pvt[2]
+    inw = per_titel["Inwerkingtreding"]
+    assert "zo veel later" in inw[0] and "zo veel later" not in inw[1] and "→ op de datum inwerkingtreding" in inw[2]
     advies = per_titel["Advies"]   # renumbered and changed: matched by id, both numbers
-    assert advies[0].startswith("Artikel 21.") and advies[1].startswith("Artikel 20.")
-    assert "Artikel 21 wordt artikel 20" in advies[2]
+    assert advies[0].startswith("Artikel 16.") and advies[1].startswith("Artikel 15.")
+    assert "Artikel 16 wordt artikel 15" in advies[2]
     hard = per_titel["Hardheidsclausule"]
-    assert hard[0] == "" and hard[1].startswith("Artikel 22.") and "nee → ja" in hard[2]
+    assert hard[0] == "" and hard[1].startswith("Artikel 17.") and "nee → ja" in hard[2]
     verr = per_titel["Verrekening van de boete met de bijstand"]
-    assert verr[1] == "" and verr[0].startswith("Artikel 19.") and "vervalt" in verr[2]
+    assert verr[1] == "" and verr[0].startswith("Artikel 14.") and "vervalt" in verr[2]
 
 
 def test_wijzigingsverordening(pakket):
@@ -207,14 +210,14 @@ def test_wijzigingsverordening(pakket):
     assert [l for l, _ in onderdelen] == list("ABCDEF")
     # article order, OLD numbers, letter suffix for the inserted article
     assert formules == [
-        "Artikel 7 komt te luiden:",
-        "Artikel 9 komt te luiden:",
-        "Artikel 19 vervalt.",
-        "Artikel 21 komt te luiden:",
-        "Na artikel 22 wordt een artikel ingevoegd, luidende:",
-        "Artikel 23 komt te luiden:",   # evaluatie names the adviesraad; old and new number 23
+        "Artikel 8 komt te luiden:",
+        "Artikel 14 vervalt.",
+        "Artikel 16 komt te luiden:",
+        "Na artikel 17 wordt een artikel ingevoegd, luidende:",
+        "Artikel 18 komt te luiden:",   # evaluatie names the adviesraad; old and new number 18
+        "Artikel 20 komt te luiden:",   # inwerkingtreding: a fixed date
     ]
-    assert "Artikel 22a. Hardheidsclausule" in art1
+    assert "Artikel 17a. Hardheidsclausule" in art1
     assert "duurt 24 maanden" in art1 or "24 maanden" in art1
     assert "Artikel II\nDeze verordening treedt in werking op 1 januari 2022." in tekst
     assert "Deze verordening wordt aangehaald als:" in tekst
@@ -380,7 +383,7 @@ def _artikel_i_formules(tekst: str) -> list[str]:
 
 def test_wijzigingsverordening_geen_onderdeel_voor_alleen_een_verschoven_verwijzing(tmp_path):
     """An article that refers to a later article: inserting an article before both renumbers
-    the consolidated text ("artikel 24" → "artikel 25"), but in the adopted regeling nothing is
+    the consolidated text ("artikel 20" → "artikel 21"), but in the adopted regeling nothing is
     renumbered, so the referring article's text stays the same and is not amended."""
     eigen = tmp_path / "teksten" / "verordening" / "artikelen"
     eigen.mkdir(parents=True)
@@ -395,10 +398,10 @@ def test_wijzigingsverordening_geen_onderdeel_voor_alleen_een_verschoven_verwijz
     assert diff_cli(str(tmp_path / "oud.yaml"), str(tmp_path / "nieuw.yaml"), tmp_path / "uit", echo=echo) == 0, echo.alles
     # the consolidated text did change: redline and drieluik show the evaluatie article
     drieluik = "\n".join(_teksten(tmp_path / "uit" / "drieluik-verordening.docx"))
-    assert "(bedoeld in artikel 24)" in drieluik and "(bedoeld in artikel 25)" in drieluik
+    assert "(bedoeld in artikel 20)" in drieluik and "(bedoeld in artikel 21)" in drieluik
     tekst = _wijzigingsverordening_tekst(tmp_path / "uit")
-    assert _artikel_i_formules(tekst) == ["Na artikel 22 wordt een artikel ingevoegd, luidende:"]
-    assert "Artikel 23 komt te luiden" not in tekst and "Onderdeel B" not in tekst
+    assert _artikel_i_formules(tekst) == ["Na artikel 17 wordt een artikel ingevoegd, luidende:"]
+    assert "Artikel 18 komt te luiden" not in tekst and "Onderdeel B" not in tekst
 
 
 def test_wijzigingsverordening_werkt_niet_terug(tmp_path):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 import docx
@@ -135,27 +133,22 @@ def test_vrije_tekst_is_letterlijk(tekst):
     assert "49" not in lid.text
 
 
-def _png(breedte: int = 20, hoogte: int = 10) -> bytes:
-    def chunk(soort: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + soort + data + struct.pack(">I", zlib.crc32(soort + data))
+def test_figuur_als_grafiek():
+    from kit import prognose
+    from kit.grafieken import Grafieken
 
-    rauw = b"".join(b"\x00" + b"\xff\x00\x00" * breedte for _ in range(hoogte))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", breedte, hoogte, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rauw)) + chunk(b"IEND", b""))
-
-
-def test_figuur_als_afbeelding():
     document = parse("@hoofdstuk h | H\n@figuur prognose-fig | Prognose per leerroute | prognose\nZie ⟦ref:prognose-fig⟧.\n", "beleidskader")
     meta = {"gemeente": "Proefdorp", "document_titel": "Beleidskader", "versie": "1", "status": "concept",
             "status_label": "concept", "datum": "2021-06-01", "ter_advisering": False, "auteur": "",
             "advies_termijn": "", "adviesraad": "", "advies_wijze": ""}
-    data = Huisstijl(HUISSTIJL).schrijf(document, meta, {"prognose": _png()})
+    p = prognose.bereken({"prognose": {"statushouders_per_jaar": 30}})
+    data = Huisstijl(HUISSTIJL).schrijf(document, meta, Grafieken(prognose=p))
     z = zipfile.ZipFile(io.BytesIO(data))
-    assert "word/media/kit_beleidskader_1.png" in z.namelist()
-    assert 'Extension="png"' in z.read("[Content_Types].xml").decode()
-    assert "media/kit_beleidskader_1.png" in z.read("word/_rels/document.xml.rels").decode()
+    assert {"word/charts/kit_grafiek1.xml", "word/embeddings/kit_grafiek1.xlsx"} <= set(z.namelist())
+    assert "word/media/" not in " ".join(z.namelist())
+    assert 'PartName="/word/charts/kit_grafiek1.xml"' in z.read("[Content_Types].xml").decode()
+    assert 'Target="charts/kit_grafiek1.xml"' in z.read("word/_rels/document.xml.rels").decode()
     d = docx.Document(io.BytesIO(data))
-    assert len(d.inline_shapes) == 1
     teksten = [p.text for p in d.paragraphs]
     assert "Figuur 1. Prognose per leerroute" in teksten and "Zie figuur 1." in teksten
 

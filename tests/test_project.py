@@ -70,6 +70,52 @@ def test_makefile_demo_en_test():
     assert re.search(r"^test: .*install-test", tekst, re.M) and "'.[test]'" in tekst
 
 
+def _lockregels(naam: str) -> dict[str, str]:
+    """name -> the requirement line (with its hash lines) of a lock file."""
+    regels: dict[str, str] = {}
+    for blok in re.split(r"\n(?=[a-z0-9])", (ROOT / naam).read_text(encoding="utf-8")):
+        m = re.match(r"([a-z0-9][a-z0-9._-]*)==", blok)
+        if m:
+            regels[m.group(1).lower()] = regels.get(m.group(1).lower(), "") + blok
+    return regels
+
+
+@pytest.mark.parametrize("lock, extras", [("requirements.lock", ("bouw",)), ("requirements-test.lock", ("bouw", "test"))])
+def test_lock_pint_elke_afhankelijkheid_met_hash(lock, extras):
+    """Issue 14: every declared dependency (runtime, test, build) has an exact version and hashes."""
+    regels = _lockregels(lock)
+    nodig = list(PYPROJECT["project"]["dependencies"])
+    for extra in extras:
+        nodig += PYPROJECT["project"]["optional-dependencies"][extra]
+    for eis in nodig:
+        naam = re.split(r"[<>=!~\[ ;]", eis, maxsplit=1)[0].lower()
+        assert naam in regels, f"{naam} staat niet in {lock}"
+        assert "--hash=sha256:" in regels[naam], f"{naam} zonder hash in {lock}"
+    for blok in regels.values():
+        assert "--hash=sha256:" in blok
+
+
+def test_make_installeert_uit_de_lock():
+    tekst = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for doel, lock in (("install", "requirements.lock"), ("install-test", "requirements-test.lock")):
+        regels = re.search(rf"^{doel}:.*\n((?:\t.*\n)+)", tekst, re.M).group(1)
+        assert f"--require-hashes -r {lock}" in regels
+        assert "--no-deps" in regels           # the kit itself adds nothing beside the lock
+    assert re.search(r"^lock:.*\n(\t.*\n)*\t.*uv pip compile", tekst, re.M)
+    assert "make wheelcheck" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_sjablonen_uit_de_checkout_of_de_wheel():
+    """kit/paden.py: in a checkout the templates are the repository's templates/ folder."""
+    from kit import paden
+
+    assert paden.SJABLONEN == ROOT / "templates"
+    assert (paden.SJABLONEN / "huisstijl.docx").is_file()
+    pakket = PYPROJECT["tool"]["setuptools"]
+    assert pakket["package-dir"]["kit.templates"] == "templates"
+    assert "**/*" in pakket["package-data"]["kit.templates"]
+
+
 def test_ci_draait_make_test_en_faalt_bij_een_fout():
     tekst = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "set -euo pipefail" in tekst

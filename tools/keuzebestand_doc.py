@@ -4,7 +4,7 @@
     python tools/keuzebestand_doc.py --check    # exit 1 if the committed file is out of date
 
 Everything in the document comes from the schema (``title``, ``description``, ``x-labels``,
-``default``, ``x-wettelijk``), from the law table (the newest statutory value and its source) and from the fixed lines in ``kit/data/berichten/init.yaml``
+``default``, ``x-wettelijk``, ``x-instrument``), from the law table (the newest statutory value and its source) and from the fixed lines in ``kit/data/berichten/init.yaml``
 (keys ``doc_*``). The output is deterministic.
 """
 
@@ -65,6 +65,11 @@ def _type(node: dict) -> str:
     return ", ".join(typen)
 
 
+def _instrument(node: dict) -> str:
+    """Where the key lands (``x-instrument``): verordening, beleidsregels, uitvoering."""
+    return ", ".join(bericht(f"init.doc_instrument_{i}") for i in node.get("x-instrument") or [])
+
+
 def genereer() -> str:
     wet = _wet(None)   # the newest values: what `kit init` writes for a date in the future
     root = schema()
@@ -72,6 +77,8 @@ def genereer() -> str:
         bericht("init.doc_titel"),
         "",
         bericht("init.doc_inleiding"),
+        "",
+        bericht("init.doc_instrumenten"),
         "",
     ]
     vorige_sectie = None
@@ -90,11 +97,12 @@ def genereer() -> str:
                 "| " + " | ".join([
                     bericht("init.doc_kolom_sleutel"),
                     bericht("init.doc_kolom_betekenis"),
+                    bericht("init.doc_kolom_instrument"),
                     bericht("init.doc_kolom_type"),
                     bericht("init.doc_kolom_standaard"),
                     bericht("init.doc_kolom_grens"),
                 ]) + " |",
-                "|---|---|---|---|---|",
+                "|---|---|---|---|---|---|",
             ]
             vorige_sectie = sectie
         node = deelschema(pad) or {}
@@ -126,7 +134,7 @@ def genereer() -> str:
         else:
             standaard = bericht("init.doc_geen_standaard")
         regels.append("| " + " | ".join([
-            f"`{pad}`", _cel(betekenis), _cel(_type(node)), _cel(standaard), _cel("; ".join(grens)),
+            f"`{pad}`", _cel(betekenis), _cel(_instrument(node)), _cel(_type(node)), _cel(standaard), _cel("; ".join(grens)),
         ]) + " |")
     regels.append("")
     return "\n".join(regels)
