@@ -140,7 +140,7 @@ def _sleutel(wortel: Path) -> bytes | None:
     pad = wortel / SLEUTEL
     for _ in range(2):
         try:
-            fd = os.open(pad, os.O_RDONLY | os.O_NOFOLLOW)
+            fd = os.open(pad, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a FIFO must not block
         except FileNotFoundError:
             try:
                 fd_t, tijdelijk = tempfile.mkstemp(dir=wortel, prefix=".sleutel.")
@@ -186,7 +186,7 @@ def lees(map_: Path | None, naam: str) -> bytes | None:
     if sleutel is None:
         return None
     try:
-        fd = os.open(map_ / naam, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(map_ / naam, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a FIFO must not block
     except OSError:
         return None
     try:

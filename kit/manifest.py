@@ -52,6 +52,8 @@ TMP_SUFFIX = ".kit-tmp"
 #: marker file inside a kit temp folder that is locked while in use (see :func:`tijdelijke_map`)
 SLOT_MERK = ".kit-slot"
 WACHTTIJD = 60.0
+#: a manifest.json larger than this was not written by the kit (read as unreadable, never whole)
+MAX_MANIFEST = 64 * 1024 * 1024
 
 
 class SchrijfFout(KitError):
@@ -204,6 +206,8 @@ class Manifest:
             raise SchrijfFout(bericht("render.manifest_geen_bestand", pad=self.pad))
         if self.pad.is_file():
             try:
+                if self.pad.stat().st_size > MAX_MANIFEST:
+                    raise ValueError("te groot")
                 data = json.loads(self.pad.read_text(encoding="utf-8"))
                 for item in data.get("outputs", []):
                     self.uitvoer[str(item["name"])] = dict(item)

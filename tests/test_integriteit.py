@@ -445,12 +445,12 @@ def _start_pdf_en_wacht(tmp_path: Path, uit: Path) -> subprocess.Popen:
     p = subprocess.Popen([sys.executable, "-m", "kit", "render", str(VOORBEELD), "-o", str(uit), "--pdf"],
                          env=env(), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     map_ = uit / "heuvelrode"
-    eind = time.monotonic() + 120
+    eind = time.monotonic() + 400  # a busy machine: the documents come first
     while time.monotonic() < eind and not _soffice_voor(map_):
         if p.poll() is not None:
             pytest.fail(f"render ended before LibreOffice started: {p.communicate()}")
         time.sleep(0.05)
-    assert _soffice_voor(map_), "LibreOffice did not start"
+    assert _soffice_voor(map_), ("LibreOffice did not start", list(map_.iterdir()) if map_.exists() else None)
     time.sleep(0.3)
     return p
 
