@@ -199,7 +199,9 @@ def test_opmerkingen_per_artikel_met_antwoord(tmp_path):
 def test_keuzes_uit_de_sjablonen():
     keuzes = kc.keuzes_per_sectie("verordening")
     assert "pip" in keuzes and keuzes["pip"], keuzes.get("pip")
-    assert keuzes["maatschappelijke-begeleiding"] == ("maatschappelijke_begeleiding",)
+    # precise keys (issue 10): the provider is not behind the article
+    assert "maatschappelijke_begeleiding.duur_maanden" in keuzes["maatschappelijke-begeleiding"]
+    assert "maatschappelijke_begeleiding.aanbieder" not in keuzes["maatschappelijke-begeleiding"]
 
 
 def test_cli_twee_reviewers_samengevoegd(tmp_path):
@@ -237,8 +239,8 @@ def test_cli_twee_reviewers_samengevoegd(tmp_path):
     assert len(regels) == 2
     assert regels[0]["Sectie-id"] == "pip"
     assert regels[0]["Document"] == "verordening"
-    assert "pip" in regels[0]["Keuzes"].split(", ")
-    assert regels[1]["Keuzes"] == "maatschappelijke_begeleiding"
+    assert "pip.vorm" in regels[0]["Keuzes"].split(", ")
+    assert regels[1]["Keuzes"].startswith("maatschappelijke_begeleiding.duur_maanden")
     assert regels[0]["Antwoorden"] == "Jan de Boer (2021-06-11): Eens, graag acht weken."
     assert regels[0]["Geciteerde tekst"] == rijen[0][2]
     assert set(regels[0]["Bestand(en)"].split(", ")) == {a.name, b.name}
@@ -530,8 +532,8 @@ def test_gerenderde_verordening_twee_reviewers(tmp_path):
     assert [r["Sectie-id"] for r in regels] == ["pip", "maatschappelijke-begeleiding"]
     assert [r["Artikel / paragraaf"] for r in regels] == [kop_pip, kop_mb]
     assert regels[0]["Document"] == "verordening"
-    assert regels[0]["Keuzes"] == "pip"
-    assert regels[1]["Keuzes"] == "maatschappelijke_begeleiding"
+    assert regels[0]["Keuzes"] == "pip.termijn_weken, pip.vorm"
+    assert regels[1]["Keuzes"].startswith("maatschappelijke_begeleiding.duur_maanden")
     assert regels[0]["Geciteerde tekst"] == " ".join(_eerste_tekst_na(d, _kop_van(d, "pip")).text.split())
     assert regels[0]["Antwoorden"].startswith("Jan de Boer (2021-06-11): Eens")
     assert regels[0]["Versie"] == "0.3"

@@ -92,7 +92,8 @@ def test_hbel_lid_erft_van_regio(slug: str):
         assert Path(mark.file).resolve() == REGIO.resolve(), sleutel
     assert c.data["leerroutes"]["inkoop"] == "regionaal"
     assert c.data["leerroutes"]["facturatie"] == "lokaal"
-    assert c.data["pvt"]["uitvoering"] == "lokaal"
+    assert c.data["pvt"]["uitvoering"] == "uitbesteed"          # bought locally from a provider (issue 10)
+    assert c.data["organisatie"]["uitvoering"]["pvt"] == "overheidsopdracht"
     assert c.data["pip"]["termijn_na_intake_weken"] == 4
     assert c.data["voortgang"]["gesprekken_eerste_jaar"] == 2
     assert c.data["brede_intake"]["start"] == "azc"
@@ -154,9 +155,12 @@ def test_lansingerland_keuzes_uit_seed_004():
     assert d["organisatie"]["uitvoering"]["pvt"] == "inbesteden"
     assert "vitaliteit en gezondheid" in d["pvt"]["extra_themas"]
     assert d["leerroutes"]["inkoop"] == "regionaal"
-    assert d["maatschappelijke_begeleiding"]["duur_maanden"] == 18  # about one and a half years
-    assert "VluchtelingenWerk" in d["maatschappelijke_begeleiding"]["aanbieder"]
-    assert "Humanitas" in d["maatschappelijke_begeleiding"]["aanbieder"]
+    # "gemiddeld anderhalf jaar" is an aim (beleidsregels), the verordening guarantees a minimum
+    assert d["maatschappelijke_begeleiding"]["duur_maanden"] == 12
+    assert "anderhalf jaar" in d["maatschappelijke_begeleiding"]["intensiteit"]
+    # the new combined opdracht is tendered: no provider named yet, the current ones are partners
+    assert d["maatschappelijke_begeleiding"]["aanbieder"] == ""
+    assert {"VluchtelingenWerk", "Humanitas (Tandem Nieuwkomers)"} <= set(d["organisatie"]["partners"])
     assert d["maatschappelijke_begeleiding"]["signaleren_welzijn"] is True
     assert d["financieel_ontzorgen"]["verlenging"] == "maatwerk"
     assert d["financieel_ontzorgen"]["training"] == "beide"         # group training + individual talk
