@@ -261,8 +261,11 @@ _GESTART = None  # per worker: the shared flags of :class:`_Pools` (which task h
 
 
 def _init_werker(gestart=None) -> None:
+    import signal
+
     global _GESTART
     _GESTART = gestart
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the workers
     bereid_voor()
 
 
@@ -457,6 +460,20 @@ class _Pools:
             self.pool.shutdown(wait=True, cancel_futures=annuleer)
             self.pool = None
 
+    def stop(self) -> None:
+        """Ctrl-C: stop the workers now (a LibreOffice of theirs is stopped by its watchdog;
+        what they wrote is in the manifests, their leftovers go in the next run)."""
+        if self.pool is None:
+            return
+        processen = getattr(self.pool, "_processes", None) or {}  # the executor's own table
+        for proces in list(processen.values()):
+            try:
+                proces.terminate()
+            except (OSError, AttributeError):
+                pass
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = None
+
     def map(self, f: Callable, xs: list) -> list:
         """``map`` in the pool; a broken pool (a worker killed) falls back to this process."""
         from concurrent.futures.process import BrokenProcessPool
@@ -562,7 +579,7 @@ def batch(
         return _batch(bronnen, Path(uitvoer), jobs, pdf, force, fout, tty, pools)
     except BaseException:
         if pools is not None:
-            pools.sluit(annuleer=True)
+            pools.stop()
             pools = None
         raise
     finally:

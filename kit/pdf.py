@@ -28,12 +28,15 @@ from kit.errors import KitError
 TIJDSLIMIET = 300  # seconds for one conversion call
 PROFIEL_PREFIX = "kit-lo-profiel-"
 
-#: the watchdog: waits until the kit says "done" (b"k") or dies (EOF), then kills the group
+#: the watchdog, started before LibreOffice: reads LibreOffice's process group from its stdin,
+#: then waits until the kit says "done" (b"k") or dies (EOF), and then kills that group
 _WACHTER = (
     "import os,signal,sys\n"
-    "if sys.stdin.buffer.read(1)!=b'k':\n"
-    "    try: os.killpg(int(sys.argv[1]),signal.SIGKILL)\n"
-    "    except OSError: pass\n"
+    "r=sys.stdin.buffer\n"
+    "g=r.readline().strip()\n"
+    "if g and r.read(1)!=b'k':\n"
+    "    try: os.killpg(int(g),signal.SIGKILL)\n"
+    "    except (OSError,ValueError): pass\n"
 )
 
 
@@ -83,11 +86,16 @@ def _converteer(programma: str, profiel: Path, doel: Path, paden: Sequence[Path]
     ]
     # Dutch locale: LibreOffice formats chart numbers (#,##0) with it, as Word does on a Dutch machine
     omgeving = dict(os.environ, HOME=str(profiel), LANG="nl_NL.UTF-8", LC_ALL="nl_NL.UTF-8")
-    proces = subprocess.Popen(
-        opdracht, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=omgeving,
-        start_new_session=True,
-    )
-    wachter = _wachter(proces.pid)
+    wachter = _wachter()  # first the watchdog, so that no moment exists with LibreOffice unwatched
+    try:
+        proces = subprocess.Popen(
+            opdracht, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=omgeving,
+            start_new_session=True,
+        )
+    except BaseException:
+        _wachter_klaar(wachter)
+        raise
+    _wachter_groep(wachter, proces.pid)
     try:
         try:
             _, fout = proces.communicate(timeout=tijdslimiet)
@@ -119,16 +127,27 @@ def _stop(proces: subprocess.Popen) -> None:
         pass
 
 
-def _wachter(pgid: int) -> subprocess.Popen | None:
-    """Start the watchdog for LibreOffice's process group (None if it cannot be started)."""
+def _wachter() -> subprocess.Popen | None:
+    """Start the watchdog (None if it cannot be started)."""
     try:
         return subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", _WACHTER, str(pgid)],
+            [sys.executable, "-I", "-S", "-c", _WACHTER],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True, close_fds=True,
         )
     except OSError:
         return None
+
+
+def _wachter_groep(wachter: subprocess.Popen | None, pgid: int) -> None:
+    """Tell the watchdog which process group to guard (one write, right after the start)."""
+    if wachter is None:
+        return
+    try:
+        wachter.stdin.write(f"{pgid}\n".encode())
+        wachter.stdin.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def _wachter_klaar(wachter: subprocess.Popen | None) -> None:

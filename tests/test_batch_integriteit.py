@@ -157,3 +157,60 @@ def test_expliciet_genoemd_vreemd_bestand(tmp_path, soort):
                        capture_output=True, text=True, env=env(), cwd=tmp_path, timeout=120)
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert str(pad) in r.stdout + r.stderr
+
+
+def _soffice_onder(pad: Path) -> list[int]:
+    pids = []
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                cmd = (p / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            except OSError:
+                continue
+            if "--outdir" in cmd and str(pad) in cmd:  # the soffice script, oosplash or soffice.bin
+                pids.append(int(p.name))
+    return pids
+
+
+def _proces(pid: int) -> str:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:200]
+    except OSError:
+        return f"{pid}: weg"
+    velden = {r.split(":")[0]: r.split(":", 1)[1].strip() for r in status.splitlines() if ":" in r}
+    return f"{pid} ppid={velden.get('PPid')} state={velden.get('State')} {cmd}"
+
+
+@pytest.mark.libreoffice
+def test_ctrl_c_in_batch_stopt_werkers_en_libreoffice(tmp_path):
+    import signal
+    import time
+
+    bron = tmp_path / "gemeenten"
+    bron.mkdir()
+    for naam in ("Aadorp", "Beekdorp"):
+        gemeente(bron, naam)
+    uit = tmp_path / "uit"
+    p = subprocess.Popen([sys.executable, "-m", "kit", "batch", str(bron), "-o", str(uit), "--jobs", "2", "--pdf"],
+                         env=env(), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         start_new_session=True)
+    eind = time.monotonic() + 400
+    while time.monotonic() < eind and not _soffice_onder(uit) and p.poll() is None:
+        time.sleep(0.05)
+    assert _soffice_onder(uit), p.communicate()
+    os.killpg(p.pid, signal.SIGINT)  # what Ctrl-C on the terminal does: the whole process group
+    out, err = p.communicate(timeout=120)
+    assert p.returncode == 130, (out, err)
+    assert "Onderbroken" in err and "Traceback" not in err, err
+    eind = time.monotonic() + 5
+    while time.monotonic() < eind and _soffice_onder(uit):
+        time.sleep(0.1)
+    over = _soffice_onder(uit)
+    assert not over, ("LibreOffice outlived the batch", [_proces(q) for q in over], err)
+    r = subprocess.run([sys.executable, "-m", "kit", "batch", str(bron), "-o", str(uit), "--jobs", "2", "--pdf"],
+                       capture_output=True, text=True, env=env(), cwd=tmp_path, timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert not [q for q in uit.rglob(".kit*") if q.name != ".kit-slot"]
+    for slug in ("aadorp", "beekdorp"):
+        manifest_klopt(uit / slug, pdf=True)

@@ -436,7 +436,7 @@ def _soffice_voor(map_: Path) -> list[int]:
             cmd = (p / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
         except OSError:
             continue
-        if "soffice" in cmd and str(map_) in cmd:
+        if "--outdir" in cmd and str(map_) in cmd:  # the soffice script, oosplash or soffice.bin
             pids.append(int(p.name))
     return pids
 
