@@ -260,13 +260,33 @@ def bereid_voor() -> None:
 _GESTART = None  # per worker: the shared flags of :class:`_Pools` (which task has started)
 
 
-def _init_werker(gestart=None) -> None:
+def _init_werker(gestart=None, ouder: int | None = None) -> None:
     import signal
 
     global _GESTART
     _GESTART = gestart
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the workers
+    _sterf_met_ouder(ouder)
     bereid_voor()
+
+
+def _sterf_met_ouder(ouder: int | None) -> None:
+    """Linux: the worker is killed when the kit (its parent) dies, also by SIGKILL; an orphaned
+    pool worker would otherwise wait for work forever. (A LibreOffice of the worker is then
+    stopped by its watchdog, see kit.pdf.)"""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        if ouder is not None and os.getppid() != ouder:  # the parent died before the call
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
 
 
 def _taak(i: int, functie: Callable, args: tuple):
@@ -441,7 +461,7 @@ class _Pools:
     def huidig(self) -> ProcessPoolExecutor:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=self.context, initializer=_init_werker, initargs=(self.gestart,),
+                max_workers=self.jobs, mp_context=self.context, initializer=_init_werker, initargs=(self.gestart, os.getpid()),
             )
         return self.pool
 

@@ -214,3 +214,42 @@ def test_ctrl_c_in_batch_stopt_werkers_en_libreoffice(tmp_path):
     assert not [q for q in uit.rglob(".kit*") if q.name != ".kit-slot"]
     for slug in ("aadorp", "beekdorp"):
         manifest_klopt(uit / slug, pdf=True)
+
+
+def test_kill_9_van_de_batch_laat_geen_werkers_achter(tmp_path):
+    import signal
+    import time
+
+    bron = _gemeenten(tmp_path)
+    uit = tmp_path / "uit"
+    p = subprocess.Popen([sys.executable, "-m", "kit", "batch", str(bron), "-o", str(uit), "--jobs", "2"],
+                         env=env(), cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    eind = time.monotonic() + 400
+    while time.monotonic() < eind and not list(uit.glob("*/manifest.json")) and p.poll() is None:
+        time.sleep(0.05)
+    assert p.poll() is None, "the batch ended before it could be killed"
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+
+    def werkers() -> list[str]:
+        uit_ = []
+        for q in Path("/proc").iterdir():
+            if q.name.isdigit():
+                try:
+                    cmd = (q / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+                except OSError:
+                    continue
+                if "batch" in cmd and str(bron) in cmd:
+                    uit_.append(cmd)
+        return uit_
+
+    eind = time.monotonic() + 10
+    while time.monotonic() < eind and werkers():
+        time.sleep(0.1)
+    assert not werkers(), "pool workers outlived the killed batch"
+    r = subprocess.run([sys.executable, "-m", "kit", "batch", str(bron), "-o", str(uit), "--jobs", "2"],
+                       capture_output=True, text=True, env=env(), cwd=tmp_path, timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr
+    for slug in ("aadorp", "beekdorp", "moordrecht", "ceesdorp", "dedorp"):
+        manifest_klopt(uit / slug)
+        assert not [q for q in (uit / slug).iterdir() if q.name.startswith(".")]
