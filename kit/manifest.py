@@ -333,13 +333,16 @@ def _vrije_naam(map_: Path, naam: str) -> Path:
     raise SchrijfFout(bericht("render.opzij_vol", pad=map_ / naam))
 
 
-def schrijf_alles(map_: Path, bestanden: Mapping[str, bytes], manifest: Manifest, force: bool = False) -> list[Path]:
+def schrijf_alles(
+    map_: Path, bestanden: Mapping[str, bytes], manifest: Manifest, force: bool = False, weiger: bool = True,
+) -> list[Path]:
     """Write every file and register it in ``manifest`` (the final manifest is the caller's).
 
     1. every file to a temp file in ``map_`` (fsync): a full disk stops here, nothing replaced;
     2. the intent in the manifest (:meth:`Manifest.voornemen`);
     3. each rename after a last check (:meth:`Manifest.plaats`), then one folder fsync.
-    Files refused in step 3 are kept aside; the caller raises :meth:`Manifest.weigering`.
+    Files refused in step 3 are kept aside and raise :meth:`Manifest.weigering` (exit 3) after
+    the others are in place; ``weiger=False``: the caller raises it later (render, after the PDFs).
     """
     tijdelijk: dict[str, Path] = {}
     geschreven: list[Path] = []
@@ -360,6 +363,9 @@ def schrijf_alles(map_: Path, bestanden: Mapping[str, bytes], manifest: Manifest
                 pass
         if geschreven:  # the renames made durable with one folder fsync, not one per file
             _fsync_map(map_)
+    weigering = manifest.weigering() if weiger else None
+    if weigering is not None:
+        raise weigering
     return geschreven
 
 

@@ -184,7 +184,7 @@ class Renderer:
         manifest.controleer(te_schrijven, force=force)  # check all first: nothing written on refusal
         klaar = False
         try:  # the manifest is written also after an error: what the kit wrote stays its own
-            for p in schrijf_alles(map_, docx, manifest, force=force):
+            for p in schrijf_alles(map_, docx, manifest, force=force, weiger=False):
                 resultaat.documenten[p.stem] = p
             if maak_pdf:
                 self._pdf(resultaat, manifest, verplicht=bool(pdf), force=force)

@@ -496,3 +496,30 @@ def test_kill_9_van_de_kit_stopt_libreoffice_en_de_volgende_run_ruimt_op(tmp_pat
     assert not any(q.exists() for q in profielen)
     manifest_klopt(map_)
     assert len(list(map_.glob("*.pdf"))) == 5
+
+
+def test_schrijf_alles_weigert_een_bestand_dat_tussendoor_wijzigt(tmp_path, monkeypatch):
+    """Any caller of schrijf_alles (also kit diff) gets exit 3 when a file changes between the
+    check and the rename: the change stays, the new file is kept aside."""
+    import kit.manifest as m
+    from kit.errors import WouldOverwrite
+
+    manifest = m.Manifest(tmp_path)
+    m.schrijf_alles(tmp_path, {"a.docx": b"een", "b.docx": b"een"}, manifest)
+    manifest.schrijf([])
+    manifest = m.Manifest(tmp_path)
+    manifest.controleer(["a.docx", "b.docx"])
+    echt = m._schrijf_tijdelijk
+
+    def tussendoor(pad, data):
+        if pad.name == "b.docx":
+            (tmp_path / "a.docx").write_bytes(b"bewerkt")  # edited after the check
+        return echt(pad, data)
+
+    monkeypatch.setattr(m, "_schrijf_tijdelijk", tussendoor)
+    with pytest.raises(WouldOverwrite) as e:
+        m.schrijf_alles(tmp_path, {"a.docx": b"twee", "b.docx": b"twee"}, manifest)
+    assert e.value.exit_code == 3 and "a.nieuw.docx" in str(e.value)
+    assert (tmp_path / "a.docx").read_bytes() == b"bewerkt"
+    assert (tmp_path / "a.nieuw.docx").read_bytes() == b"twee"
+    assert (tmp_path / "b.docx").read_bytes() == b"twee"
