@@ -21,7 +21,10 @@ MAP). So:
 
 The gemeente's own estimate (``financien.kosten_per_inburgeraar.*`` per asielstatushouder,
 ``financien.kosten_per_gezinsmigrant.*`` per gezinsmigrant) is multiplied by the same
-counts; an empty estimate means "equal to the norm amount".
+counts. An empty estimate is *no* estimate: the norm amount is a budget, not a cost, so a
+voorziening without an own estimate for every group it serves has ``raming = None`` and no
+saldo ("eigen raming ontbreekt"), and the total saldo exists only when every voorziening has
+one. Risks compare only real estimates with the budget.
 
 All amounts come from the law table (``wet``: name → Figuur with ``.waarde``, or a plain
 number in tests); this module holds no amount. Amounts are whole euros (half up).
@@ -61,6 +64,8 @@ LEERROUTE_BOVEN_NORM = "leerroute_boven_norm"
 TEKORT_TOTAAL = "tekort_totaal"
 TEKORT_UITVOERING = "tekort_uitvoering"
 OVERSCHOT_ZONDER_VOORZIENING = "overschot_zonder_voorziening"
+GEEN_RAMING = "geen_raming"
+VOLUME_TE_LAAG = "volume_te_laag"
 
 
 def _waarde(figuur: Any) -> Fraction:
@@ -106,21 +111,26 @@ def _regel(groep: str, soort: str, aantal: int, per: Fraction, norm: str = "", b
 
 @dataclass(frozen=True)
 class Post:
-    """One voorziening: SPUK (per group) next to the own estimate; saldo = SPUK − raming."""
+    """One voorziening: SPUK (per group) next to the own estimate; saldo = SPUK − raming.
+    ``raming`` is None when the gemeente has no own estimate for a group it serves."""
 
     voorziening: str
     spuk_regels: tuple[Regel, ...]
     raming_regels: tuple[Regel, ...]
     spuk: int
-    raming: int
+    raming: int | None
 
     @property
-    def saldo(self) -> int:
-        return self.spuk - self.raming
+    def heeft_raming(self) -> bool:
+        return self.raming is not None
+
+    @property
+    def saldo(self) -> int | None:
+        return None if self.raming is None else self.spuk - self.raming
 
     @property
     def tekort(self) -> int:
-        return max(0, self.raming - self.spuk)
+        return 0 if self.raming is None else max(0, self.raming - self.spuk)
 
 
 @dataclass(frozen=True)
@@ -151,7 +161,7 @@ class Begroting:
     aantal_gezin: int                 # gezins- en overige migranten
     posten: tuple[Post, ...]
     spuk_totaal: int
-    raming_totaal: int
+    raming_totaal: int | None          # None unless every voorziening has an own estimate
     norm_per_asiel: int               # sum of the asiel norms (seed: € 13.154)
     norm_per_gezin: int               # sum of the gezin norms (seed: € 681)
     eigen_middelen: int
@@ -165,20 +175,36 @@ class Begroting:
     meeneem_procent: int | float | None
     meeneem_max: int | None           # max. reservable: procent × spuk_totaal
     risicos: tuple[Risico, ...]
+    voorbereiding: tuple["Kostenpost", ...] = ()
+    voorbereiding_totaal: int | None = None
+    invoeringsmiddelen: int = 0         # incidental Rijk money (uitvoeringskosten_rijk, incidenteel)
+
+    @property
+    def zonder_raming(self) -> tuple[str, ...]:
+        return tuple(p.voorziening for p in self.posten if p.raming is None)
+
+    @property
+    def raming_volledig(self) -> bool:
+        return self.raming_totaal is not None
+
+    @property
+    def raming_deels(self) -> int:
+        """The sum of the estimates that exist (for a partial picture)."""
+        return sum(p.raming for p in self.posten if p.raming is not None)
 
     @property
     def per_voorziening(self) -> dict[str, Post]:
         return {p.voorziening: p for p in self.posten}
 
     @property
-    def saldo_voorzieningen(self) -> int:
-        """SPUK − own estimate, without eigen middelen."""
-        return self.spuk_totaal - self.raming_totaal
+    def saldo_voorzieningen(self) -> int | None:
+        """SPUK − own estimate, without eigen middelen (None without a complete estimate)."""
+        return None if self.raming_totaal is None else self.spuk_totaal - self.raming_totaal
 
     @property
-    def saldo(self) -> int:
-        """SPUK + eigen middelen − own estimate."""
-        return self.spuk_totaal + self.eigen_middelen - self.raming_totaal
+    def saldo(self) -> int | None:
+        """SPUK + eigen middelen − own estimate (None without a complete estimate)."""
+        return None if self.raming_totaal is None else self.spuk_totaal + self.eigen_middelen - self.raming_totaal
 
     @property
     def uitvoeringskosten_beschikbaar(self) -> int:
@@ -223,8 +249,9 @@ def bereken(financien: Mapping[str, Any] | None, prognose: Prognose, wet: Mappin
         norm_asiel_som += norm
         spuk_regels.append(_regel("asiel", "spuk", asiel, norm, naam, _bron(wet[naam])))
         eigen = _kosten(financien, "kosten_per_inburgeraar", v)
-        raming_regels.append(_regel("asiel", "raming", asiel, norm if eigen is None else eigen,
-                                    gelijk=eigen is None))
+        compleet = eigen is not None or asiel == 0
+        if eigen is not None:
+            raming_regels.append(_regel("asiel", "raming", asiel, eigen))
         if v == "leerroutes" and eigen is not None and eigen > norm:
             risicos.append(Risico(LEERROUTE_BOVEN_NORM, v, _euro_heel(eigen - norm), _euro_heel(norm),
                                   _euro_heel(eigen), per_inburgeraar=True))
@@ -235,23 +262,32 @@ def bereken(financien: Mapping[str, Any] | None, prognose: Prognose, wet: Mappin
             norm_g = _waarde(wet[naam_g])
             norm_gezin_som += norm_g
             spuk_regels.append(_regel("gezin", "spuk", gezin, norm_g, naam_g, _bron(wet[naam_g])))
-            raming_regels.append(_regel("gezin", "raming", gezin, norm_g if eigen_g is None else eigen_g,
-                                        gelijk=eigen_g is None))
+            if eigen_g is not None:
+                raming_regels.append(_regel("gezin", "raming", gezin, eigen_g))
+            elif gezin:
+                compleet = False
         elif eigen_g:
             raming_regels.append(_regel("gezin", "raming", gezin, eigen_g))
         spuk = sum(r.bedrag for r in spuk_regels)
-        raming = sum(r.bedrag for r in raming_regels)
+        raming = sum(r.bedrag for r in raming_regels) if compleet else None
         post = Post(v, tuple(spuk_regels), tuple(raming_regels), spuk, raming)
         posten.append(post)
         if post.tekort > 0:
             risicos.append(Risico(TEKORT_VOORZIENING, v, post.tekort, spuk, raming))
 
     spuk_totaal = sum(p.spuk for p in posten)
-    raming_totaal = sum(p.raming for p in posten)
+    volledig = all(p.raming is not None for p in posten)
+    raming_totaal = sum(p.raming for p in posten) if volledig else None
     eigen_middelen = _euro_heel(_breuk(financien.get("eigen_middelen") or 0))
-    if raming_totaal > spuk_totaal + eigen_middelen:
+    if raming_totaal is not None and raming_totaal > spuk_totaal + eigen_middelen:
         risicos.append(Risico(TEKORT_TOTAAL, "", raming_totaal - spuk_totaal - eigen_middelen,
                               spuk_totaal + eigen_middelen, raming_totaal))
+    if not volledig:
+        risicos.append(Risico(GEEN_RAMING, ", ".join(p.voorziening for p in posten if p.raming is None)))
+    consultatie = financien.get("marktconsultatie") or {}
+    if consultatie.get("volume_toereikend") is False:
+        risicos.append(Risico(VOLUME_TE_LAAG, "leerroutes", 0, _euro_heel(_waarde(wet[NORM_ASIEL["leerroutes"]])),
+                              0, per_inburgeraar=True))
 
     # uitvoeringskosten
     uk_regels = (
@@ -307,6 +343,44 @@ def bereken(financien: Mapping[str, Any] | None, prognose: Prognose, wet: Mappin
         risicos.append(Risico(TEKORT_UITVOERING, "", -saldo_uk, begroting.uitvoeringskosten_beschikbaar,
                               uk_raming or 0))
     overschot = begroting.saldo
-    if overschot > 0 and not begroting.meeneemregeling:
-        risicos.append(Risico(OVERSCHOT_ZONDER_VOORZIENING, "", overschot, 0, raming_totaal))
-    return replace(begroting, risicos=tuple(risicos))
+    if overschot is not None and overschot > 0 and not begroting.meeneemregeling:
+        risicos.append(Risico(OVERSCHOT_ZONDER_VOORZIENING, "", overschot, 0, raming_totaal or 0))
+    voorbereiding = tuple(
+        Kostenpost(str(k.get("omschrijving", "")), _euro_heel(_breuk(k["bedrag"])))
+        for k in financien.get("voorbereidingskosten") or () if isinstance(k, Mapping) and k.get("bedrag") is not None
+    )
+    return replace(begroting, risicos=tuple(risicos), voorbereiding=voorbereiding,
+                   voorbereiding_totaal=sum(k.bedrag for k in voorbereiding) if voorbereiding else None,
+                   invoeringsmiddelen=sum(u.bedrag for u in uitkeringen if u.incidenteel))
+
+
+@dataclass(frozen=True)
+class Kostenpost:
+    """One line of the voorbereidingskosten (seed 003, fase 2)."""
+
+    omschrijving: str
+    bedrag: int
+
+
+@dataclass(frozen=True)
+class Formatie:
+    """Integratieconsulenten: inburgeraars per jaar ÷ caseload = fte for one year's intake.
+
+    ``instroom``: adult asielstatushouders + gezins- en overige migranten per year;
+    ``caseload``: inburgeraars per fte (organisatie.regie.caseload); ``formule`` shows the sum."""
+
+    instroom: int
+    caseload: int
+    fte: float
+    formule: str
+
+
+def formatie(prognose: Prognose, caseload: Any) -> Formatie | None:
+    """The formatie for one year's intake; None without a usable caseload."""
+    if isinstance(caseload, bool) or not isinstance(caseload, (int, float)) or caseload <= 0:
+        return None
+    instroom = prognose.volwassenen + prognose.gezinsmigranten
+    fte = Fraction(instroom) / _breuk(caseload)
+    fte_afgerond = rond_half_omhoog(fte * 10) / 10
+    return Formatie(instroom, int(caseload), fte_afgerond,
+                    f"{getal(instroom)} ÷ {getal(caseload)} = {getal(fte_afgerond)}")

@@ -12,6 +12,7 @@ import copy
 import re
 import unicodedata
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from kit import __version__
@@ -23,7 +24,7 @@ KEUZE_SLEUTELS = (
     "tolk", "kwaliteit", "handhaving", "participatie", "financien", "planning",
 )
 #: what build_context adds
-AFGELEIDE_SLEUTELS = ("wet", "meta", "prognose", "prognose_regio", "begroting", "tijdpad", "grafieken")
+AFGELEIDE_SLEUTELS = ("wet", "meta", "prognose", "prognose_regio", "begroting", "tijdpad", "grafieken", "open_punten", "formatie")
 
 
 def slug(naam: str) -> str:
@@ -132,7 +133,18 @@ def build_context(choices: Any, wet: Mapping[str, Any]) -> dict[str, Any]:
     from kit.prognose import regio_van  # the regio per member gemeente (sibling files), or None
 
     ctx["prognose_regio"] = regio_van(choices)
+    _open_punten(ctx, choices)
     return ctx
+
+
+def _open_punten(ctx: dict[str, Any], choices: Any) -> None:
+    """Assumptions and placeholders: listed (``open_punten``) and marked in the values (kit/aannames.py)."""
+    from kit.aannames import markeer, open_punten
+
+    punten = open_punten(choices) if hasattr(choices, "aannames") else []
+    ctx["open_punten"] = punten
+    ctx["meta"]["bronbestand"] = Path(getattr(choices, "path", "") or "").name
+    markeer(ctx, punten)
 
 
 # ==========================================================================================
@@ -151,6 +163,10 @@ def _financien_en_planning(ctx: dict[str, Any], data: Mapping[str, Any], wet: Ma
         ctx["begroting"] = None
     else:
         ctx["begroting"] = begroting_bereken(data.get("financien"), prognose, wet)
+        from kit.begroting import formatie
+
+        regie = ((data.get("organisatie") or {}).get("regie") or {})
+        ctx["formatie"] = formatie(prognose, regie.get("caseload"))
     try:
         from kit.tijdpad import bereken as tijdpad_bereken
     except ImportError:  # pragma: no cover

@@ -207,7 +207,8 @@ def _str_cache(waarden: tuple[str, ...] | list[str]) -> str:
 
 
 def _num_cache(waarden: tuple[float, ...], notatie: str) -> str:
-    punten = "".join(f'<c:pt idx="{i}"><c:v>{_getal(w)}</c:v></c:pt>' for i, w in enumerate(waarden))
+    # a missing value (None) is an empty point: no bar, no label, no zero
+    punten = "".join(f'<c:pt idx="{i}"><c:v>{_getal(w)}</c:v></c:pt>' for i, w in enumerate(waarden) if w is not None)
     return (f"<c:numCache><c:formatCode>{xml_tekst(notatie)}</c:formatCode>"
             f'<c:ptCount val="{len(waarden)}"/>{punten}</c:numCache>')
 
@@ -428,8 +429,10 @@ def werkmap(g: "Grafiek", stijl: GrafiekStijl) -> list[tuple[str, bytes]]:
             notaties.append(n)
     teksten: list[str] = []
     index: dict[str, int] = {}
+    verwijzingen = [0]  # cells that refer to a shared string (sst count; uniqueCount = len(teksten))
 
     def s(tekst: str) -> int:
+        verwijzingen[0] += 1
         if tekst not in index:
             index[tekst] = len(teksten)
             teksten.append(tekst)
@@ -448,7 +451,10 @@ def werkmap(g: "Grafiek", stijl: GrafiekStijl) -> list[tuple[str, bytes]]:
         cellen = [cel_tekst(f"A{rij}", cat)]
         for j, r in enumerate(reeksen):
             stijl_nr = 2 + notaties.index(r.notatie or g.notatie)
-            cellen.append(f'<c r="{kolom(j + 1)}{rij}" s="{stijl_nr}"><v>{_getal(r.waarden[i])}</v></c>')
+            if r.waarden[i] is None:          # no value: an empty, formatted cell
+                cellen.append(f'<c r="{kolom(j + 1)}{rij}" s="{stijl_nr}"/>')
+            else:
+                cellen.append(f'<c r="{kolom(j + 1)}{rij}" s="{stijl_nr}"><v>{_getal(r.waarden[i])}</v></c>')
         rijen.append(f'<row r="{rij}">' + "".join(cellen) + "</row>")
     laatste = f"{kolom(len(reeksen))}{len(g.categorieen) + 1}"
     breedte_a = max([len(g.categorie_kop)] + [len(c) for c in g.categorieen]) + 2
@@ -465,7 +471,7 @@ def werkmap(g: "Grafiek", stijl: GrafiekStijl) -> list[tuple[str, bytes]]:
     )
     sst = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<sst xmlns="{S_NS}" count="{len(teksten)}" uniqueCount="{len(teksten)}">'
+        f'<sst xmlns="{S_NS}" count="{verwijzingen[0]}" uniqueCount="{len(teksten)}">'
         + "".join(f'<si><t xml:space="preserve">{xml_tekst(t)}</t></si>' for t in teksten)
         + "</sst>"
     )

@@ -46,7 +46,7 @@ class Reeks:
     """One data series: a column of the workbook."""
 
     naam: str
-    waarden: tuple[float, ...]
+    waarden: tuple[float | None, ...]   # None: no value (an empty point and cell)
     notatie: str = ""            # number format of this series ("" = the chart's)
     kleur: int | None = None     # index into the huisstijl's palette (None: by position)
     onzichtbaar: bool = False    # Gantt: the start series carries the bars, unseen
@@ -145,17 +145,20 @@ def begroting(b) -> Grafiek:
     spuk, raming = _t("spuk"), _t("raming")
     punten = _opsomming([
         _t("alt_begroting_punt", voorziening=lbl, spuk=euro(p.spuk), raming=euro(p.raming))
+        if p.raming is not None else _t("alt_begroting_punt_zonder_raming", voorziening=lbl, spuk=euro(p.spuk))
         for lbl, p in zip(labels, posten)
     ])
-    hoogste = max([p.spuk for p in posten] + [p.raming for p in posten] + [1])
+    # a voorziening without an own estimate gets no raming bar (no estimate is not "€ 0"): an empty point
+    ramingen = tuple(p.raming for p in posten)
+    reeksen = [Reeks(spuk, tuple(p.spuk for p in posten), kleur=0, labels=True)]
+    if any(r is not None for r in ramingen):
+        reeksen.append(Reeks(raming, ramingen, kleur=1, labels=True))
+    hoogste = max([p.spuk for p in posten] + [r for r in ramingen if r is not None] + [1])
     stap = _mooie_stap(hoogste, 4)
     return Grafiek(
         naam="begroting", titel=titel, beschrijving=_t("alt_begroting", titel=titel, punten=punten),
         richting="staaf", categorie_kop=_t("voorziening"), categorieen=labels,
-        reeksen=(
-            Reeks(spuk, tuple(p.spuk for p in posten), kleur=0, labels=True),
-            Reeks(raming, tuple(p.raming for p in posten), kleur=1, labels=True),
-        ),
+        reeksen=tuple(reeksen),
         notatie=NOTATIE_EURO, as_titel=_t("begroting_as"), as_min=0,
         as_max=stap * math.ceil(hoogste * 1.22 / stap), as_stap=stap,
         legenda=True, van_boven=True, tussenruimte=50, hoogte_cm=0.95 * len(posten) + 3.6,

@@ -20,7 +20,11 @@ from kit.paden import SJABLONEN
 from kit.errors import InputError, KitError, UsageError, ValidationFailed, WouldOverwrite
 
 #: document names (DESIGN.md), in render order
-DOCUMENTEN = ("startnotitie", "beleidskader", "verordening", "beleidsregels", "raadsinformatiebrief")
+DOCUMENTEN = ("startnotitie", "beleidskader", "verordening", "beleidsregels", "raadsinformatiebrief",
+              "raadsvoorstel-beleidskader", "raadsvoorstel-verordening")
+#: statuses whose documents show open points (markers and the annex "Open punten en aannames")
+STATUS_MET_OPEN_PUNTEN = ("concept", "ter_advisering")
+OPEN_PUNTEN_SJABLOON = "_gedeeld/tekstblokken/open-punten.md.j2"
 ROOT = Path(__file__).resolve().parent.parent
 STANDAARD_KEUZEBESTAND = Path("choices") / "voorbeeld.yaml"
 STANDAARD_HUISSTIJL = SJABLONEN / "huisstijl.docx"
@@ -127,6 +131,7 @@ class Renderer:
             meta = meta_voor(ctx, naam)
             markup = sj.render(naam, dict(ctx, meta=meta))
             document = parse(markup, naam, titel=meta["document_titel"], bron=SJABLOON[naam])
+            document = _met_open_punten(sj, ctx, meta, document, markup, naam, SJABLOON[naam])
             uit[naam] = stijl.schrijf(document, meta, ctx.get("grafieken") or {}, _huisstijl_context(ctx))
         invoer = list(choices.files) + [stijl_pad] + sj.bestanden(namen) + [_wettabel_pad()]
         return uit, invoer, ctx
@@ -221,6 +226,22 @@ class Renderer:
                     resultaat.pdfs[doel.stem] = doel
         finally:
             ruim_op(tijdelijk)
+
+
+def _met_open_punten(sj: Any, ctx: dict, meta: dict, document: Any, markup: str, naam: str, bron: str) -> Any:
+    """A concept with open points: markers under the headings whose choices rest on one, and
+    the annex "Open punten en aannames" (key path, label, value, reason, where used)."""
+    from kit.aannames import gebruik
+    from kit.model import parse
+
+    punten = ctx.get("open_punten") or []
+    if not punten or meta.get("status") not in STATUS_MET_OPEN_PUNTEN:
+        return document
+    gebruikt = gebruik(document, punten)
+    bijlage = sj.render(OPEN_PUNTEN_SJABLOON, dict(ctx, meta=meta, punten=gebruikt))
+    document = parse(markup.rstrip("\n") + "\n\n" + bijlage, naam, titel=meta["document_titel"], bron=bron)
+    gebruik(document, punten)
+    return document
 
 
 def _wettabel_pad() -> Path:

@@ -38,11 +38,12 @@ from importlib import resources
 from typing import Any, Mapping, Sequence
 
 from kit.berichten import bericht
-from kit.findings import WAARSCHUWING, Finding
+from kit.findings import FOUT, WAARSCHUWING, Finding
 
 AANTAL_FASEN = 7
-RAAD, COLLEGE, ADVIESRAAD = "raad", "college", "adviesraad"
-ORGANEN = (RAAD, COLLEGE, ADVIESRAAD)
+RAAD, COLLEGE, ADVIESRAAD, COMMISSIE = "raad", "college", "adviesraad", "commissie"
+ORGANEN = (RAAD, COLLEGE, ADVIESRAAD, COMMISSIE)
+STAPPEN = (ADVIESRAAD, COLLEGE, COMMISSIE, RAAD)   # the procedure of a raad decision, in order
 
 # phase number -> (document, deciding body); phases 5-7 need no decision
 BESLUITEN = {
@@ -59,6 +60,13 @@ GEEN_COLLEGEVOORSTEL = "geen_collegevoorstel"
 GEEN_ADVIESRAAD = "geen_adviesraad"
 VOOR_VERSIEDATUM = "voor_versiedatum"
 NIET_OPLOPEND = "niet_oplopend"
+# order of the procedure (juridisch.md, "Aanhef, dates and procedure"): errors, with the dates
+ADVIES_NA_COLLEGE = "advies_na_college"
+COMMISSIE_NIET_TUSSEN = "commissie_niet_tussen"
+COLLEGE_NA_RAAD = "college_na_raad"
+AGENDA_TE_KORT = "agenda_te_kort"
+RIB_VOOR_COLLEGE = "rib_voor_college"
+VOLGORDE = (ADVIES_NA_COLLEGE, COMMISSIE_NIET_TUSSEN, COLLEGE_NA_RAAD, RIB_VOOR_COLLEGE)
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +109,9 @@ class Besluit:
     adviesraad_verplicht: bool = False
     rib: bool = False
     rib_raad: dt.date | None = None
+    commissie: dt.date | None = None
+    kenmerk: str = ""
+    rib_datum: dt.date | None = None   # phase 1: the date of the raadsinformatiebrief (planning.rib)
 
     @property
     def past(self) -> bool:
@@ -142,11 +153,12 @@ class Probleem:
     """Something that does not fit; ``lijst`` is the planning key the warning points at."""
 
     sleutel: str
-    lijst: str                      # fasen_weken | raad | college | adviesraad
+    lijst: str                      # fasen_weken | raad | college | adviesraad | besluiten.<doc>.<stap> | rib
     fase: int | None = None
     datum: dt.date | None = None     # the meeting involved (raad date, out-of-order date)
     vorige: dt.date | None = None    # niet_oplopend: the date before it
     index: int | None = None         # niet_oplopend: list position of `datum`
+    andere: dt.date | None = None    # order rules: the other date of the pair
 
 
 @dataclass(frozen=True)
@@ -157,6 +169,11 @@ class Tijdpad:
     college: tuple[dt.date, ...]
     adviesraad: tuple[dt.date, ...]
     problemen: tuple[Probleem, ...]
+    commissie: tuple[dt.date, ...] = ()
+    kadernota: dt.date | None = None
+    kadernota_naam: str = "kadernota"
+    begroting: dt.date | None = None
+    agenda_weken: int = 0
 
     @property
     def begin(self) -> dt.date:
@@ -213,6 +230,12 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
                 problemen.append(Probleem(NIET_OPLOPEND, orgaan, datum=ruw[i], vorige=ruw[i - 1], index=i))
                 break
         lijsten[orgaan] = tuple(sorted(set(ruw)))
+    agenda = planning.get("agenda_weken") or 0
+    if isinstance(agenda, bool) or not isinstance(agenda, int) or agenda < 0:
+        raise ValueError("planning.agenda_weken")
+    expliciet = planning.get("besluiten") or {}
+    if not isinstance(expliciet, Mapping):
+        raise TypeError("planning.besluiten: geen mapping")
 
     # backwards from the inwerkingtreding
     grenzen: list[tuple[dt.date, dt.date]] = []
@@ -229,7 +252,12 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
     for nummer, (begin, eind) in enumerate(grenzen, start=1):
         besluit = None
         if nummer in BESLUITEN:
-            besluit = _besluit(nummer, begin, eind, lijsten, problemen)
+            eigen = expliciet.get(BESLUITEN[nummer][0]) or {}
+            if not isinstance(eigen, Mapping):
+                raise TypeError("planning.besluiten: geen mapping")
+            besluit = _besluit(nummer, begin, eind, lijsten, problemen, eigen, agenda)
+            if nummer == 1 and planning.get("rib"):
+                besluit = _met_rib(besluit, als_datum(planning["rib"]), problemen)
         fasen.append(Fase(nummer, weken[nummer - 1], begin, eind, besluit))
 
     versie = data.get("versie")
@@ -241,34 +269,83 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
         if versiedatum is not None and fasen[0].begin < versiedatum:
             problemen.append(Probleem(VOOR_VERSIEDATUM, "fasen_weken", fase=1, datum=versiedatum))
 
+    kadernota = planning.get("kadernota") or {}
+    begroting = planning.get("begroting") or {}
+    if not isinstance(kadernota, Mapping) or not isinstance(begroting, Mapping):
+        raise TypeError("planning.kadernota / planning.begroting: geen mapping")
     return Tijdpad(inwerkingtreding, tuple(fasen), lijsten[RAAD], lijsten[COLLEGE], lijsten[ADVIESRAAD],
-                   tuple(problemen))
+                   tuple(problemen), commissie=lijsten[COMMISSIE],
+                   kadernota=als_datum(kadernota["datum"]) if kadernota.get("datum") else None,
+                   kadernota_naam=str(kadernota.get("naam") or "kadernota"),
+                   begroting=als_datum(begroting["datum"]) if begroting.get("datum") else None,
+                   agenda_weken=agenda)
+
+
+def _met_rib(besluit: Besluit, rib: dt.date, problemen: list[Probleem]) -> Besluit:
+    """Phase 1 with an explicit RIB date: it reports the college decision, so it follows it."""
+    from dataclasses import replace
+
+    if besluit.datum is not None and rib <= besluit.datum:
+        problemen.append(Probleem(RIB_VOOR_COLLEGE, "rib", fase=1, datum=rib, andere=besluit.datum))
+    return replace(besluit, rib_datum=rib)
 
 
 def _besluit(nummer: int, begin: dt.date, eind: dt.date, lijsten: Mapping[str, Sequence[dt.date]],
-             problemen: list[Probleem]) -> Besluit:
+             problemen: list[Probleem], eigen: Mapping[str, Any] | None = None, agenda_weken: int = 0) -> Besluit:
+    """The meetings of one decision. Dates set in ``planning.besluiten.<document>`` win; the
+    others are the latest fitting meeting: the raad in the phase, the college before the raad
+    (at least ``agenda_weken`` before it, for the griffie's agenda), the adviesraad before the
+    college decides, the commissie between college and raad."""
+    eigen = eigen or {}
     document, orgaan = BESLUITEN[nummer]
-    datum = _laatste(lijsten[orgaan], begin, eind)
-    if datum is None and lijsten[orgaan]:
+    vast = {stap: als_datum(eigen[stap]) for stap in STAPPEN if eigen.get(stap)}
+    kenmerk = str(eigen.get("kenmerk") or "")
+    datum = vast.get(orgaan) or _laatste(lijsten[orgaan], begin, eind)
+    if datum is None and lijsten[orgaan] and orgaan not in vast:
         problemen.append(Probleem(GEEN_VERGADERING, orgaan, fase=nummer))
     if orgaan == COLLEGE:
-        advies = _laatste(lijsten[ADVIESRAAD], begin, datum - dt.timedelta(days=1)) if datum else None
+        advies = vast.get(ADVIESRAAD)
+        if advies is None and datum is not None:
+            advies = _laatste(lijsten[ADVIESRAAD], begin, datum - dt.timedelta(days=1))
         rib_raad = None
         if nummer == 1 and datum is not None:
             rib_raad = next((d for d in lijsten[RAAD] if d > datum), None)
-        return Besluit(document, orgaan, datum, adviesraad=advies, rib=nummer == 1, rib_raad=rib_raad)
+        if advies is not None and datum is not None and advies >= datum:
+            problemen.append(Probleem(ADVIES_NA_COLLEGE, f"besluiten.{document}.adviesraad", fase=nummer,
+                                      datum=advies, andere=datum))
+        return Besluit(document, orgaan, datum, adviesraad=advies, rib=nummer == 1, rib_raad=rib_raad,
+                       kenmerk=kenmerk)
 
     verplicht = nummer in ADVIESRAAD_VERPLICHT
-    college = advies = None
+    college, advies, commissie = vast.get(COLLEGE), vast.get(ADVIESRAAD), vast.get(COMMISSIE)
     if datum is not None:
-        voor_raad = datum - dt.timedelta(days=1)
-        college = _laatste(lijsten[COLLEGE], begin, voor_raad)
-        advies = _laatste(lijsten[ADVIESRAAD], begin, voor_raad)
-        if college is None and lijsten[COLLEGE]:
-            problemen.append(Probleem(GEEN_COLLEGEVOORSTEL, COLLEGE, fase=nummer, datum=datum))
-        if verplicht and advies is None and lijsten[ADVIESRAAD]:
-            problemen.append(Probleem(GEEN_ADVIESRAAD, ADVIESRAAD, fase=nummer, datum=datum))
-    return Besluit(document, orgaan, datum, college=college, adviesraad=advies, adviesraad_verplicht=verplicht)
+        if college is None:
+            uiterlijk = datum - dt.timedelta(days=1, weeks=agenda_weken)
+            college = _laatste(lijsten[COLLEGE], begin, uiterlijk)
+            if college is None and lijsten[COLLEGE]:
+                problemen.append(Probleem(GEEN_COLLEGEVOORSTEL, COLLEGE, fase=nummer, datum=datum))
+        if advies is None:
+            tot = (college or datum) - dt.timedelta(days=1)
+            advies = _laatste(lijsten[ADVIESRAAD], begin, tot)
+            if verplicht and advies is None and lijsten[ADVIESRAAD]:
+                problemen.append(Probleem(GEEN_ADVIESRAAD, ADVIESRAAD, fase=nummer, datum=college or datum))
+        if commissie is None and college is not None:
+            tussen = [d for d in lijsten[COMMISSIE] if college < d < datum]
+            commissie = tussen[-1] if tussen else None
+    # the order of the procedure, for explicit and derived dates alike
+    pad = f"besluiten.{document}"
+    if advies is not None and college is not None and advies >= college:
+        problemen.append(Probleem(ADVIES_NA_COLLEGE, f"{pad}.{ADVIESRAAD}" if ADVIESRAAD in vast else ADVIESRAAD,
+                                  fase=nummer, datum=advies, andere=college))
+    if college is not None and datum is not None and college >= datum:
+        problemen.append(Probleem(COLLEGE_NA_RAAD, f"{pad}.{COLLEGE}" if COLLEGE in vast else COLLEGE,
+                                  fase=nummer, datum=college, andere=datum))
+    if commissie is not None and datum is not None and not (
+            (college is None or college < commissie) and commissie < datum):
+        problemen.append(Probleem(COMMISSIE_NIET_TUSSEN, f"{pad}.{COMMISSIE}" if COMMISSIE in vast else COMMISSIE,
+                                  fase=nummer, datum=commissie, andere=datum, vorige=college))
+    return Besluit(document, orgaan, datum, college=college, adviesraad=advies, adviesraad_verplicht=verplicht,
+                   commissie=commissie, kenmerk=kenmerk)
 
 
 # --------------------------------------------------------------------------- validation
@@ -320,5 +397,9 @@ def controleer(choices: Any, wet: Any = None) -> list[Finding]:
         elif p.sleutel == NIET_OPLOPEND:
             velden.update(orgaan=bericht(f"tijdpad.orgaan_{p.lijst}"), datum=datum_tekst(p.datum),
                           vorige=datum_tekst(p.vorige))
-        bevindingen.append(Finding(WAARSCHUWING, bestand, regel, sleutel, bericht(f"tijdpad.{p.sleutel}", **velden)))
+        elif p.sleutel in VOLGORDE:
+            velden.update(datum=datum_tekst(p.datum), andere=datum_tekst(p.andere),
+                          college=datum_tekst(p.vorige) or bericht("tijdpad.onbekend"))
+        niveau = FOUT if p.sleutel in VOLGORDE else WAARSCHUWING
+        bevindingen.append(Finding(niveau, bestand, regel, sleutel, bericht(f"tijdpad.{p.sleutel}", **velden)))
     return bevindingen

@@ -72,7 +72,7 @@ def test_alle_gemeenten_en_niet_het_regiobestand(batch1):
 def test_bytes_gelijk_aan_kit_render(batch1, referentie):
     doel, _ = batch1
     verwacht = inhoud(referentie)
-    assert len([n for n in verwacht if n.endswith(".docx")]) == 30
+    assert len([n for n in verwacht if n.endswith(".docx")]) == 42
     assert inhoud(doel) == verwacht  # .docx and manifest.json
 
 
@@ -168,7 +168,8 @@ def test_pdf_in_groepen_twee_gemeenten_in_een_libreoffice_aanroep(tmp_path):
     for slug in ("aadorp", "bedorp"):
         map_ = uit / slug
         pdfs = sorted(p.name for p in map_.glob("*.pdf"))
-        assert pdfs == sorted(f"{d}.pdf" for d in ("startnotitie", "beleidskader", "verordening", "beleidsregels", "raadsinformatiebrief"))
+        assert pdfs == sorted(f"{d}.pdf" for d in ("startnotitie", "beleidskader", "verordening", "beleidsregels", "raadsinformatiebrief",
+                                                      "raadsvoorstel-beleidskader", "raadsvoorstel-verordening"))
         assert all((map_ / p).read_bytes().startswith(b"%PDF") for p in pdfs)
         m = json.loads((map_ / "manifest.json").read_text(encoding="utf-8"))
         assert {o["name"] for o in m["outputs"]} >= set(pdfs)

@@ -47,9 +47,19 @@ def test_spuk_per_voorziening_uit_de_wettabel(wet):
     assert b.spuk_totaal == sum(p.spuk for p in b.posten)
     assert b.norm_per_asiel == sum(_norm(wet, b_) for b_ in begroting.NORM_ASIEL.values())
     assert b.norm_per_gezin == sum(_norm(wet, g) for g in begroting.NORM_GEZIN.values() if g)
-    # without an own estimate the estimate equals the norm: saldo 0, no risks
-    assert b.raming_totaal == b.spuk_totaal and b.saldo == 0 and b.risicos == ()
-    assert all(r.gelijk_aan_norm for p in b.posten for r in p.raming_regels)
+    # without an own estimate there is none: no raming, no saldo, one risk that says so (issue 11)
+    assert b.raming_totaal is None and b.saldo is None and all(p.raming is None and p.saldo is None for p in b.posten)
+    assert [r.sleutel for r in b.risicos] == [begroting.GEEN_RAMING]
+
+
+def _vol(wet, fin=None, **asiel):
+    """A complete own estimate: the norm amounts, with ``asiel`` overriding per voorziening."""
+    fin = dict(fin or {})
+    kosten = {v: _norm(wet, n) for v, n in begroting.NORM_ASIEL.items()}
+    kosten.update(asiel)
+    fin["kosten_per_inburgeraar"] = kosten
+    fin.setdefault("kosten_per_gezinsmigrant", {v: _norm(wet, n) for v, n in begroting.NORM_GEZIN.items() if n})
+    return fin
 
 
 def test_seed_normbedragen(wet):
@@ -79,7 +89,7 @@ def test_uitvoeringskosten(wet):
 
 def test_tekort_bij_kosten_boven_norm(wet):
     tolk = _norm(wet, "spuk_tolk_asiel")
-    fin = {"kosten_per_inburgeraar": {"tolk": tolk + 96, "leerroutes": 9500}}
+    fin = _vol(wet, tolk=tolk + 96, leerroutes=9500)
     b = bereken(fin, _prognose(), wet)
     post = b.per_voorziening["tolk"]
     assert post.raming == 20 * (tolk + 96) + 8 * _norm(wet, "spuk_tolk_gezin")
@@ -93,7 +103,7 @@ def test_tekort_bij_kosten_boven_norm(wet):
 
 def test_leerroute_boven_maximum_en_totaal_tekort(wet):
     maximum = _norm(wet, "spuk_leerroutes_asiel_max")
-    b = bereken({"kosten_per_inburgeraar": {"leerroutes": maximum + 1500}, "eigen_middelen": 10000}, _prognose(), wet)
+    b = bereken(_vol(wet, {"eigen_middelen": 10000}, leerroutes=maximum + 1500), _prognose(), wet)
     sleutels = [r.sleutel for r in b.risicos]
     assert sleutels == [begroting.LEERROUTE_BOVEN_NORM, begroting.TEKORT_VOORZIENING, begroting.TEKORT_TOTAAL]
     boven = b.risicos[0]
@@ -104,7 +114,9 @@ def test_leerroute_boven_maximum_en_totaal_tekort(wet):
 
 
 def test_maatschappelijke_begeleiding_gezinsmigranten_zonder_norm(wet):
-    b = bereken({"kosten_per_gezinsmigrant": {"maatschappelijke_begeleiding": 1000}}, _prognose(), wet)
+    fin = _vol(wet)
+    fin["kosten_per_gezinsmigrant"]["maatschappelijke_begeleiding"] = 1000
+    b = bereken(fin, _prognose(), wet)
     post = b.per_voorziening["maatschappelijke_begeleiding"]
     assert [r.groep for r in post.raming_regels] == ["asiel", "gezin"]
     assert post.raming_regels[1].formule == "8 × €\u00a01.000 = €\u00a08.000"
@@ -114,11 +126,10 @@ def test_maatschappelijke_begeleiding_gezinsmigranten_zonder_norm(wet):
 
 
 def test_overschot_zonder_meeneemvoorziening(wet):
-    b = bereken({"kosten_per_inburgeraar": {"leerroutes": 9000}, "voorziening_meeneemregeling": False},
-                _prognose(), wet)
+    b = bereken(_vol(wet, {"voorziening_meeneemregeling": False}, leerroutes=9000), _prognose(), wet)
     assert b.risicos[-1].sleutel == begroting.OVERSCHOT_ZONDER_VOORZIENING
     assert b.risicos[-1].bedrag == 20000
-    met = bereken({"kosten_per_inburgeraar": {"leerroutes": 9000}}, _prognose(), wet)
+    met = bereken(_vol(wet, leerroutes=9000), _prognose(), wet)
     assert met.risicos == () and met.meeneemregeling
     assert met.meeneem_max == met.spuk_totaal * _norm(wet, "meeneemregeling_procent") // 100
 

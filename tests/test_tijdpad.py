@@ -46,8 +46,10 @@ def test_besluiten_voorbeeld(voorbeeld):
                                                                   D(2021, 7, 8))
     assert (b.document, b.orgaan, b.datum, b.college) == ("beleidskader", "raad", D(2021, 9, 30), D(2021, 9, 7))
     assert (v.document, v.orgaan, v.datum, v.college, v.adviesraad) == (
-        "verordening", "raad", D(2021, 11, 11), D(2021, 10, 19), D(2021, 10, 25))
-    assert v.adviesraad < v.datum and v.adviesraad_verplicht
+        "verordening", "raad", D(2021, 11, 11), D(2021, 10, 19), D(2021, 10, 11))
+    # the procedure in order: adviesraad, college, commissie, raad
+    assert v.adviesraad < v.college < v.commissie < v.datum and v.adviesraad_verplicht
+    assert (b.adviesraad, b.commissie) == (D(2021, 8, 30), D(2021, 9, 21))
     assert (r.document, r.orgaan, r.datum) == ("beleidsregels", "college", D(2021, 11, 23))
     assert all(x.past for x in tp.besluiten)
     assert tp.fase(5).besluit is None and tp.fase(7).besluit is None
@@ -88,7 +90,7 @@ def test_geen_raadsvergadering_in_fase(tmp_path):
   fasen_weken: [7, 10, 6, 2, 3, 2, 0]
   raad: [2021-07-08, 2021-10-14, 2021-11-11]
   college: [2021-06-15, 2021-09-07, 2021-10-19, 2021-11-23]
-  adviesraad: [2021-10-25]
+  adviesraad: [2021-10-11]
 """)
     bevindingen = tijdpad.controleer(load_choices(pad))
     assert len(bevindingen) == 1
@@ -130,7 +132,7 @@ def test_vergaderdata_niet_oplopend(tmp_path):
     - 2021-11-11
     - 2021-09-30
   college: [2021-06-15, 2021-09-07, 2021-10-19, 2021-11-23]
-  adviesraad: [2021-09-13, 2021-10-25]
+  adviesraad: [2021-09-13, 2021-10-11]
 """)
     choices = load_choices(pad)
     bevindingen = tijdpad.controleer(choices)

@@ -173,7 +173,7 @@ WAARSCHUWINGEN = [
     ("ter advisering zonder termijn", {"versie.status": "ter_advisering", "advies.termijn": None}, "advies.termijn",
      {"versie.status": "ter_advisering"}),
     ("ter advisering zonder adviesraad", {"versie.status": "ter_advisering", "advies.adviesraad": ""}, "advies.adviesraad",
-     {"versie.status": "ter_besluitvorming", "advies.adviesraad": ""}),
+     {"versie.status": "concept", "advies.adviesraad": ""}),
     ("advies na inwerkingtreding", {"advies.termijn": dt.date(2022, 2, 1)}, "advies.termijn",
      {"advies.termijn": dt.date(2021, 12, 1)}),
     ("begeleiding gezinsmigranten", {"maatschappelijke_begeleiding.gezinsmigranten": True},

@@ -1,0 +1,475 @@
+"""Open points: assumptions (``# aanname``) and empty names or missing dates (placeholders).
+
+DESIGN.md, "Status gates and assumptions". One list per choice file, numbered 1, 2, … in
+file order, used three ways:
+
+* :func:`open_punten` — the list (validate refuses ``ter_besluitvorming``/``vastgesteld``
+  while it is not empty; the annex "Open punten en aannames" prints it);
+* :func:`markeer` — the template context with every assumed value wrapped, so that printing
+  it (``{{ x }}``, ``{{ x|maanden }}``, ``{{ x|euro }}``) adds the marker "[aanname N]", and
+  every placeholder a truthy value that prints "[in te vullen N]" (a template's own fallback
+  text never hides an open point);
+* :func:`gebruik` — after parsing a document: where each point is used (inline markers and the
+  ``keuzes:`` of the headings), and a marker paragraph under a heading whose choices rest on
+  an assumption that did not show inline (a value that only steered a condition).
+
+The Dutch words come from ``kit/data/taal.yaml`` (``open_punten``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping
+
+#: statuses for which no open point may remain
+BESLUITSTATUS = ("ter_besluitvorming", "vastgesteld")
+AANNAME, INVULLEN = "aanname", "invullen"
+
+
+@dataclass
+class OpenPunt:
+    nummer: int
+    soort: str                 # AANNAME | INVULLEN
+    sleutel: str               # key path
+    label: str                 # the schema's title
+    waarde: str                # the value as text ("" when empty)
+    reden: str                 # the comment after "aanname" (empty for a placeholder)
+    bestand: Path | None
+    regel: int | None
+    leeg: bool = False         # an empty value: shown as "[in te vullen N]"
+    gebruikt: list[str] = field(default_factory=list)   # where used, per document (filled by gebruik)
+
+    @property
+    def markering(self) -> str:
+        return markering(self.nummer, self.leeg or self.soort == INVULLEN)
+
+
+def _taal() -> dict:
+    from kit.templating import taal
+
+    return taal()["open_punten"]
+
+
+def markering(nummer: int, invullen: bool = False) -> str:
+    return _taal()["invullen" if invullen else "aanname"].format(n=nummer)
+
+
+@lru_cache(maxsize=1)
+def _invulplekken() -> tuple[str, ...]:
+    import yaml
+
+    tekst = (resources.files("kit") / "data" / "invulplekken.yaml").read_text(encoding="utf-8")
+    return tuple(yaml.safe_load(tekst)["namen"])
+
+
+def _haal(data: Any, keypath: str) -> Any:
+    from kit.loader import _splits
+
+    delen = _splits(keypath) or []
+    waarde = data
+    for deel in delen:
+        if isinstance(deel, int):
+            if not isinstance(waarde, list) or deel >= len(waarde):
+                return None
+        elif not isinstance(waarde, dict) or deel not in waarde:
+            return None
+        waarde = waarde[deel]
+    return waarde
+
+
+def _label(keypath: str) -> str:
+    from kit.schema import label
+
+    pad = re.sub(r"\[\d+\]$", "", keypath)
+    try:
+        return label(pad)
+    except Exception:  # a key the schema does not know (the schema reports it)
+        return pad
+
+
+def waarde_tekst(waarde: Any) -> str:
+    from kit.templating import taal
+
+    if waarde is None:
+        return _taal()["leeg"]
+    if isinstance(waarde, bool):
+        return taal()["ja_nee"][waarde]
+    if isinstance(waarde, list):
+        return ", ".join(waarde_tekst(w) for w in waarde) if waarde else _taal()["leeg"]
+    if isinstance(waarde, dict):
+        return "; ".join(f"{k}: {waarde_tekst(v)}" for k, v in waarde.items()) if waarde else _taal()["leeg"]
+    return str(waarde)
+
+
+def _leeg(waarde: Any) -> bool:
+    return waarde is None or (isinstance(waarde, str) and not waarde.strip())
+
+
+def _mark(choices: Any, keypath: str) -> tuple[Path | None, int | None]:
+    try:
+        m = choices.mark(keypath) or choices.mark_of_nearest(keypath)
+    except Exception:
+        return getattr(choices, "path", None), None
+    return (m.file, m.line) if m is not None else (getattr(choices, "path", None), None)
+
+
+def _datum_plekken(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Dates a raadsvoorstel needs that the planning does not give: (key path, which)."""
+    from kit import tijdpad as tp
+
+    try:
+        tijd = tp.bereken(data)
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return []
+    uit = []
+    for nummer in (2, 3):
+        b = tijd.fase(nummer).besluit
+        document = b.document
+        if b.college is None:
+            uit.append((f"planning.besluiten.{document}.college", document))
+        if b.datum is None:
+            uit.append((f"planning.besluiten.{document}.raad", document))
+    return uit
+
+
+def open_punten(choices: Any) -> list[OpenPunt]:
+    """Every open point of a choice file, numbered in file order (assumptions first)."""
+    punten: list[OpenPunt] = []
+    gezien: set[str] = set()
+    aannames = choices.aannames() if hasattr(choices, "aannames") else []
+    for a in aannames:
+        waarde = _haal(choices.data, a.sleutel)
+        punten.append(OpenPunt(0, AANNAME, a.sleutel, _label(a.sleutel), waarde_tekst(waarde) if not _leeg(waarde) else "",
+                               a.reden, a.bestand, a.regel, leeg=_leeg(waarde)))
+        gezien.add(a.sleutel)
+    data = choices.data if isinstance(choices.data, dict) else {}
+    for sleutel in _invulplekken():
+        if sleutel in gezien or not _leeg(_haal(data, sleutel)):
+            continue
+        bestand, regel = _mark(choices, sleutel)
+        punten.append(OpenPunt(0, INVULLEN, sleutel, _label(sleutel), "", "", bestand, regel, leeg=True))
+    for sleutel, _document in _datum_plekken(data):
+        bestand, regel = _mark(choices, sleutel)
+        punten.append(OpenPunt(0, INVULLEN, sleutel, _label(sleutel), "", "", bestand, regel, leeg=True))
+    for i, p in enumerate(punten, start=1):
+        p.nummer = i
+    return punten
+
+
+# ------------------------------------------------------------------------------ wrapped values
+
+class _Gemarkeerd:
+    """Mixin: ``kit_punt`` is the open point's number, ``kit_open`` True for an empty value."""
+
+    __slots__ = ()
+    kit_punt: int
+    kit_open: bool
+
+
+class GemarkeerdeTekst(str, _Gemarkeerd):
+    __slots__ = ("kit_punt", "kit_open")
+
+    def __new__(cls, waarde: str, punt: int, open_: bool = False):
+        obj = super().__new__(cls, waarde)
+        obj.kit_punt, obj.kit_open = punt, open_
+        return obj
+
+    def __getnewargs__(self):
+        return (str(self), self.kit_punt, self.kit_open)
+
+    def __bool__(self) -> bool:  # an open placeholder is "there": it prints its marker
+        return True if self.kit_open else len(self) > 0
+
+
+class GemarkeerdGetal(int, _Gemarkeerd):
+
+    def __new__(cls, waarde: int, punt: int, open_: bool = False):
+        obj = super().__new__(cls, waarde)
+        obj.kit_punt, obj.kit_open = punt, False
+        return obj
+
+    def __getnewargs__(self):
+        return (int(self), self.kit_punt)
+
+
+class GemarkeerdKommagetal(float, _Gemarkeerd):
+
+    def __new__(cls, waarde: float, punt: int, open_: bool = False):
+        obj = super().__new__(cls, waarde)
+        obj.kit_punt, obj.kit_open = punt, False
+        return obj
+
+    def __getnewargs__(self):
+        return (float(self), self.kit_punt)
+
+
+class GemarkeerdeDatum(dt.date, _Gemarkeerd):
+    __slots__ = ("kit_punt", "kit_open")
+
+    def __new__(cls, waarde: dt.date, punt: int, open_: bool = False):
+        obj = super().__new__(cls, waarde.year, waarde.month, waarde.day)
+        obj.kit_punt, obj.kit_open = punt, False
+        return obj
+
+    def __reduce__(self):
+        return (GemarkeerdeDatum, (dt.date(self.year, self.month, self.day), self.kit_punt))
+
+
+class GemarkeerdJaNee(_Gemarkeerd):
+    """A yes/no value (``bool`` cannot be subclassed): true/false in conditions, equal to the bool."""
+
+    __slots__ = ("waarde", "kit_punt", "kit_open")
+
+    def __init__(self, waarde: bool, punt: int, open_: bool = False):
+        self.waarde, self.kit_punt, self.kit_open = bool(waarde), punt, False
+
+    def __bool__(self) -> bool:
+        return self.waarde
+
+    def __eq__(self, other: object) -> bool:
+        return self.waarde == (other.waarde if isinstance(other, GemarkeerdJaNee) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.waarde)
+
+    def __repr__(self) -> str:
+        return f"GemarkeerdJaNee({self.waarde}, {self.kit_punt})"
+
+
+class GemarkeerdeLijst(list, _Gemarkeerd):
+    def __init__(self, waarden: list, punt: int, open_: bool = False):
+        super().__init__(wikkel(w, punt) for w in waarden)
+        self.kit_punt, self.kit_open = punt, False
+
+
+def wikkel(waarde: Any, punt: int, open_: bool = False) -> Any:
+    """``waarde`` marked with open point ``punt`` (a mapping: each value inside)."""
+    if isinstance(waarde, _Gemarkeerd):
+        return waarde
+    if isinstance(waarde, bool):
+        return GemarkeerdJaNee(waarde, punt)
+    if isinstance(waarde, int):
+        return GemarkeerdGetal(waarde, punt)
+    if isinstance(waarde, float):
+        return GemarkeerdKommagetal(waarde, punt)
+    if isinstance(waarde, str):
+        return GemarkeerdeTekst(waarde, punt, open_ or not waarde.strip())
+    if isinstance(waarde, dt.date):
+        return GemarkeerdeDatum(waarde, punt)
+    if isinstance(waarde, list):
+        return GemarkeerdeLijst(waarde, punt)
+    if isinstance(waarde, dict):
+        return {k: wikkel(v, punt) for k, v in waarde.items()}
+    if waarde is None and open_:
+        return GemarkeerdeTekst("", punt, True)
+    return waarde
+
+
+def punt_van(waarde: Any) -> tuple[int, bool] | None:
+    """(number, empty) of a marked value, else None."""
+    if isinstance(waarde, _Gemarkeerd):
+        return waarde.kit_punt, bool(getattr(waarde, "kit_open", False))
+    return None
+
+
+def kaal(waarde: Any) -> Any:
+    """The plain value, but an open placeholder stays one (it has no value to show)."""
+    punt = punt_van(waarde)
+    return waarde if punt is not None and punt[1] else ontdaan(waarde)
+
+
+def ontdaan(waarde: Any) -> Any:
+    """The plain value of a marked one (for lists: the items too)."""
+    if isinstance(waarde, GemarkeerdJaNee):
+        return waarde.waarde
+    if isinstance(waarde, GemarkeerdeTekst):
+        return str(waarde)
+    if isinstance(waarde, GemarkeerdGetal):
+        return int(waarde)
+    if isinstance(waarde, GemarkeerdKommagetal):
+        return float(waarde)
+    if isinstance(waarde, GemarkeerdeDatum):
+        return dt.date(waarde.year, waarde.month, waarde.day)
+    if isinstance(waarde, GemarkeerdeLijst):
+        return [ontdaan(w) for w in waarde]
+    return waarde
+
+
+def _zet(ctx: dict, keypath: str, maak) -> None:
+    from kit.loader import _splits
+
+    delen = _splits(keypath)
+    if not delen:
+        return
+    houder: Any = ctx
+    for deel in delen[:-1]:
+        if isinstance(deel, int):
+            if not isinstance(houder, list) or deel >= len(houder):
+                return
+            houder = houder[deel]
+        else:
+            if not isinstance(houder, dict):
+                return
+            if deel not in houder or houder[deel] is None:
+                houder[deel] = {}
+            houder = houder[deel]
+    laatste = delen[-1]
+    if isinstance(laatste, int):
+        if isinstance(houder, list) and laatste < len(houder):
+            houder[laatste] = maak(houder[laatste])
+    elif isinstance(houder, dict):
+        houder[laatste] = maak(houder.get(laatste))
+
+
+def markeer(ctx: dict, punten: list[OpenPunt]) -> None:
+    """Wrap every assumed value and placeholder in the template context (in place)."""
+    for p in punten:
+        if p.sleutel.startswith("planning.besluiten."):
+            continue  # dates of the procedure: marked on the tijdpad (TijdpadWeergave)
+        # an assumed "no value" (null) stays None: it steers a condition, the heading marks it
+        _zet(ctx, p.sleutel, lambda w, p=p: None if (w is None and p.soort == AANNAME) else wikkel(w, p.nummer, p.leeg))
+    if ctx.get("tijdpad") is not None:
+        ctx["tijdpad"] = TijdpadWeergave(ctx["tijdpad"], punten)
+
+
+# ------------------------------------------------------------------------------ the planning
+
+_BESLUIT_LIJST = {"datum": None, "college": "college", "adviesraad": "adviesraad", "rib_raad": "raad",
+                  "commissie": "commissie"}
+
+
+class _Weergave:
+    """Delegates to a frozen dataclass; the template sees the same attributes."""
+
+    def __init__(self, doel: Any):
+        self._doel = doel
+
+    def __getattr__(self, naam: str) -> Any:
+        if naam.startswith("_"):
+            raise AttributeError(naam)
+        return getattr(self._doel, naam)
+
+    def __bool__(self) -> bool:
+        return True
+
+
+class BesluitWeergave(_Weergave):
+    def __init__(self, besluit: Any, punten: Mapping[str, OpenPunt]):
+        super().__init__(besluit)
+        self._punten = punten
+
+    def __getattr__(self, naam: str) -> Any:
+        waarde = super().__getattr__(naam)
+        if naam not in _BESLUIT_LIJST:
+            return waarde
+        document = self._doel.document
+        lijst = _BESLUIT_LIJST[naam] or self._doel.orgaan
+        stap = "raad" if naam == "datum" and self._doel.orgaan == "raad" else (naam if naam != "datum" else "college")
+        open_punt = self._punten.get(f"planning.besluiten.{document}.{stap}")
+        if waarde is None:
+            return GemarkeerdeTekst("", open_punt.nummer, True) if open_punt is not None else None
+        # an explicit date set as an assumption, else the meeting list it came from
+        for sleutel in (f"planning.besluiten.{document}.{stap}", f"planning.{lijst}"):
+            p = self._punten.get(sleutel)
+            if p is not None:
+                return GemarkeerdeDatum(waarde, p.nummer)
+        return waarde
+
+
+class FaseWeergave(_Weergave):
+    def __init__(self, fase: Any, punten: Mapping[str, OpenPunt]):
+        super().__init__(fase)
+        self._punten = punten
+
+    @property
+    def besluit(self) -> Any:
+        b = self._doel.besluit
+        return None if b is None else BesluitWeergave(b, self._punten)
+
+
+class TijdpadWeergave(_Weergave):
+    """The Tijdpad with the dates of its decisions marked when they rest on an open point."""
+
+    def __init__(self, tijdpad: Any, punten: list[OpenPunt]):
+        super().__init__(tijdpad)
+        self._punten = {p.sleutel: p for p in punten}
+
+    def fase(self, nummer: int) -> FaseWeergave:
+        return FaseWeergave(self._doel.fase(nummer), self._punten)
+
+    @property
+    def fasen(self) -> tuple:
+        return tuple(FaseWeergave(f, self._punten) for f in self._doel.fasen)
+
+    @property
+    def besluiten(self) -> tuple:
+        return tuple(f.besluit for f in self.fasen if f.besluit is not None)
+
+    def __repr__(self) -> str:  # the chart cache keys on the plain tijdpad
+        return repr(self._doel)
+
+
+# ------------------------------------------------------------------------------ where used
+
+def markering_patroon() -> re.Pattern:
+    t = _taal()
+    delen = [re.escape(t[k]).replace(re.escape("{n}"), r"(\d+)") for k in ("aanname", "invullen")]
+    return re.compile("|".join(delen))
+
+
+def _dekt(keuze: str, sleutel: str) -> bool:
+    return sleutel == keuze or sleutel.startswith(keuze + ".") or sleutel.startswith(keuze + "[")
+
+
+def gebruik(document: Any, punten: list[OpenPunt]) -> list[OpenPunt]:
+    """Where each point is used in ``document`` (filled into copies of the points) and, under
+    each heading whose ``keuzes`` rest on a point that has no inline marker in its section, a
+    paragraph with those markers. Changes ``document.blokken`` in place."""
+    from kit.model import Blok, Run
+
+    patroon = markering_patroon()
+    per_punt: dict[int, list[str]] = {p.nummer: [] for p in punten}
+    nieuwe: list = []
+    secties = document.secties()
+    koppen = {b.id: b for b in document.blokken if b.soort == "kop"}
+
+    def plaats(kop: Any) -> str:
+        if kop is None:
+            return document.titel
+        return kop.kop_tekst
+
+    inline_per_sectie: dict[str, set[int]] = {}
+    for sectie_id, blokken in secties.items():
+        gevonden: set[int] = set()
+        for b in blokken:
+            teksten = [b.tekst, b.titel] + ["\t".join(r) for r in b.rijen]
+            for t in teksten:
+                for m in patroon.finditer(t or ""):
+                    gevonden.add(int(next(g for g in m.groups() if g)))
+        inline_per_sectie[sectie_id] = gevonden
+
+    for b in document.blokken:
+        nieuwe.append(b)
+        if b.soort != "kop":
+            continue
+        inline = inline_per_sectie.get(b.id, set())
+        gedekt = {p.nummer for p in punten if any(_dekt(k, p.sleutel) for k in b.keuzes)}
+        for n in sorted(inline | gedekt):
+            if n in per_punt and plaats(b) not in per_punt[n]:
+                per_punt[n].append(plaats(b))
+        extra = sorted(gedekt - inline)
+        if extra:
+            pmap = {p.nummer: p for p in punten}
+            tekst = _taal()["in_onderdeel"] + " " + ", ".join(pmap[n].markering for n in extra)
+            nieuwe.append(Blok("alinea", f"{b.id}.0", b.id, runs=[Run(tekst)]))
+    # text before the first heading (title block, raadsinformatiebrief header)
+    for n in inline_per_sectie.get("", set()):
+        if n in per_punt and document.titel not in per_punt[n]:
+            per_punt[n].insert(0, document.titel)
+    document.blokken[:] = nieuwe
+    return [replace(p, gebruikt=list(per_punt.get(p.nummer, []))) for p in punten]
