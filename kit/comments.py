@@ -968,7 +968,9 @@ def _sjabloon(bron: str):
 
 
 def _tekst_uit(sleutel: str, **context: object) -> str:
-    return _norm(_sjabloon(_teksten()[sleutel]).render(**context))
+    from kit.docx_writer import xml_schoon
+
+    return xml_schoon(_norm(_sjabloon(_teksten()[sleutel]).render(**context)))
 
 
 def datum_nl(iso: str) -> str:
@@ -1096,6 +1098,8 @@ def _cel(cel, regels: list[tuple[str, dict]], breedte) -> None:
     """Fill a cell with paragraphs; each (text, opmaak) with opmaak keys vet/cursief/klein/grijs."""
     from docx.shared import Pt, RGBColor
 
+    from kit.docx_writer import xml_schoon
+
     cel.width = breedte
     eerste = True
     for tekst, opmaak in regels:
@@ -1103,7 +1107,7 @@ def _cel(cel, regels: list[tuple[str, dict]], breedte) -> None:
             p = cel.paragraphs[0] if eerste else cel.add_paragraph()
             eerste = False
             p.paragraph_format.space_after = Pt(2)
-            run = p.add_run(deel)
+            run = p.add_run(xml_schoon(deel))
             run.font.size = Pt(8 if opmaak.get("klein") else 9)
             run.bold = bool(opmaak.get("vet")) or None
             run.italic = bool(opmaak.get("cursief")) or None

@@ -26,7 +26,7 @@ from typing import Any, Mapping
 
 from lxml import etree
 
-from kit.docx_writer import W_NS, _Lichaam, alinea_xml, run_xml, xml_tekst
+from kit.docx_writer import W_NS, _Lichaam, alinea_xml, run_xml, xml_schoon, xml_tekst
 from kit.model import Blok, Document, Run, bookmark_naam
 
 W = f"{{{W_NS}}}"
@@ -203,7 +203,7 @@ class RedlineLichaam(_Lichaam):
                  stappen: list[Stap], auteur: str, datum: str, oude_grafieken: Mapping[str, Any] | None = None):
         super().__init__(stijl, document, ChainMap(dict(grafieken), dict(oude_grafieken or {})))
         self.stappen = stappen
-        self.auteur = auteur
+        self.auteur = xml_schoon(auteur)  # an attribute value: XML-valid characters only
         self.datum = datum
         self.wijziging_id = EERSTE_WIJZIGING_ID
 
