@@ -517,12 +517,14 @@ def test_advies_in_de_aanhef_gaat_voor_het_voorstel(docs, gemeente):
     data = _data(gemeente)
     b = bereken(data).fase(3).besluit
     aanhef = docs[gemeente]["verordening"].aanhef
+    m = r"(?: \[(?:aanname|in te vullen) \d+\])?"      # an assumption marker may follow a value (issue 11)
+    naam = re.escape(data["advies"]["adviesraad"])
     if not data["participatie"]["adviesraad"]:
         assert "gelet op het advies" not in aanhef
     elif b.adviesraad and b.college and b.adviesraad <= b.college:
-        assert f"gelet op het advies van de {data['advies']['adviesraad']} van {datum(b.adviesraad)};" in aanhef
+        assert re.search(rf"gelet op het advies van de {naam}{m} van {re.escape(datum(b.adviesraad))}{m};", aanhef), aanhef
     else:
-        assert f"gelet op het advies van de {data['advies']['adviesraad']} van [datum advies];" in aanhef
+        assert re.search(rf"gelet op het advies van de {naam}{m} van \[datum advies\];", aanhef), aanhef
 
 
 def test_wijzigingsverordening_houdt_de_grondslag(tmp_path):
