@@ -50,6 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VOORBEELD = ROOT / "choices" / "voorbeeld.yaml"
 PYTHON = sys.executable
+DOCS = 5  # documents per gemeente: set from kit.render.DOCUMENTEN in main()
 
 
 # ------------------------------------------------------------------------------- inputs
@@ -113,7 +114,13 @@ def _rss_boom(pid: int) -> int:
 
 
 def draai(opdracht: list[str], env: dict | None = None, meet_geheugen: bool = False) -> dict:
-    """Run a command; wall time, exit code, peak tree RSS (sampled), stderr tail."""
+    """Run a command; wall time, CPU time of the whole process tree, peak tree RSS (sampled).
+
+    CPU time (user + system, the command and every process it started and waited for) is
+    what the work costs regardless of other processes on the machine; wall time is what a
+    user waits, and grows with the machine's load.
+    """
+    cpu_voor = resource.getrusage(resource.RUSAGE_CHILDREN)
     begin = time.perf_counter()
     proces = subprocess.Popen(opdracht, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     piek = [0]
@@ -138,7 +145,9 @@ def draai(opdracht: list[str], env: dict | None = None, meet_geheugen: bool = Fa
     if proces.returncode != 0:
         sys.stderr.write(fout.decode("utf-8", "replace")[-2000:])
         raise SystemExit(f"mislukt ({proces.returncode}): {' '.join(opdracht)}")
-    return {"seconden": duur, "piek_rss_mb": piek[0] / 2**20, "stdout": uit.decode("utf-8", "replace")}
+    cpu_na = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_na.ru_utime - cpu_voor.ru_utime) + (cpu_na.ru_stime - cpu_voor.ru_stime)
+    return {"seconden": duur, "cpu": cpu, "piek_rss_mb": piek[0] / 2**20, "stdout": uit.decode("utf-8", "replace")}
 
 
 def _omgeving(cache: Path) -> dict:
@@ -148,22 +157,27 @@ def _omgeving(cache: Path) -> dict:
 # ------------------------------------------------------------------------------- measurements
 
 def koude_render(pad: Path, runs: int, werk: Path) -> dict:
-    """``kit render`` of one gemeente, new process each run (5 .docx, --no-pdf)."""
-    def een(cache: Path) -> float:
+    """``kit render`` of one gemeente, new process each run (every document, --no-pdf)."""
+    cpu: dict[str, list[float]] = {"leeg": [], "warm": []}
+
+    def een(cache: Path, soort: str = "") -> float:
         uit = Path(tempfile.mkdtemp(dir=werk, prefix="koud-"))
         r = draai([PYTHON, "-m", "kit", "render", str(pad), "-o", str(uit), "--no-pdf"], _omgeving(cache))
         shutil.rmtree(uit, ignore_errors=True)
+        if soort:
+            cpu[soort].append(r["cpu"])
         return r["seconden"]
 
     leeg = []
     for i in range(runs):
         cache = werk / f"cache-leeg-{i}"
-        leeg.append(een(cache))
+        leeg.append(een(cache, "leeg"))
         shutil.rmtree(cache, ignore_errors=True)
     cache = werk / "cache-warm"
     een(cache)  # fill the disk cache
-    warm = [een(cache) for _ in range(runs)]
+    warm = [een(cache, "warm") for _ in range(runs)]
     return {
+        "warm_cpu_min": min(cpu["warm"]), "leeg_cpu_min": min(cpu["leeg"]),
         "warm_min": min(warm), "warm_mediaan": statistics.median(warm), "warm": warm,
         "leeg_min": min(leeg), "leeg_mediaan": statistics.median(leeg), "leeg": leeg,
     }
@@ -199,16 +213,17 @@ def baseline(paden: list[Path], werk: Path) -> dict:
     uit = werk / "baseline"
     uit.mkdir()
     tijden = []
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     for context, naam in werkstukken:
         t = time.perf_counter()
         doc = DocxTemplate(str(STANDAARD_HUISSTIJL))
         doc.render(context, env)
         doc.save(str(uit / naam))
         tijden.append(time.perf_counter() - t)
-    totaal = time.perf_counter() - t0
+    totaal, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     return {
         "documenten": len(tijden), "seconden": totaal, "per_document_ms": 1000 * totaal / len(tijden),
+        "per_document_cpu_ms": 1000 * cpu / len(tijden),
         "per_document_min_ms": 1000 * min(tijden), "per_document_mediaan_ms": 1000 * statistics.median(tijden),
         "piek_rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -220,8 +235,8 @@ def _batch(map_: Path, n: int, jobs: int | None, uit: Path, cache: Path) -> dict
         opdracht += ["--jobs", str(jobs)]
     m = draai(opdracht, _omgeving(cache), meet_geheugen=True)
     aantal = len(list(uit.glob("*/*.docx")))
-    if aantal != 5 * n:
-        raise SystemExit(f"kit batch schreef {aantal} .docx, verwacht {5 * n}")
+    if aantal != DOCS * n:
+        raise SystemExit(f"kit batch schreef {aantal} .docx, verwacht {DOCS * n}")
     return m
 
 
@@ -246,11 +261,13 @@ def kit_batch(map_: Path, n: int, jobs: int | None, werk: Path, runs: int, cache
         if cache != "warm":
             shutil.rmtree(c, ignore_errors=True)
     tijden = [m["seconden"] for m in metingen]
+    cpu = [m["cpu"] for m in metingen]
     return {
-        "gemeenten": n, "documenten": 5 * n, "jobs": jobs or os.cpu_count(), "cache": cache,
+        "cpu_min": min(cpu), "cpu_mediaan": statistics.median(cpu), "cpu": cpu,
+        "gemeenten": n, "documenten": DOCS * n, "jobs": jobs or os.cpu_count(), "cache": cache,
         "seconden_min": min(tijden), "seconden_mediaan": statistics.median(tijden), "seconden": tijden,
-        "per_document_ms": 1000 * min(tijden) / (5 * n),
-        "per_document_mediaan_ms": 1000 * statistics.median(tijden) / (5 * n),
+        "per_document_ms": 1000 * min(tijden) / (DOCS * n),
+        "per_document_mediaan_ms": 1000 * statistics.median(tijden) / (DOCS * n),
         "piek_rss_boom_mb": max(m["piek_rss_mb"] for m in metingen),
     }
 
@@ -281,6 +298,7 @@ def tabel(r: dict) -> str:
 
     regels = [
         f"kit {r['kit_versie']}, Python {r['python']}, {r['cores']} cores, --jobs {k['jobs']}, "
+        f"{k['documenten'] // n} documenten per gemeente, "
         f"{r['runs']} runs per meting (min / mediaan)",
         f"machine: {r['belasting']}",
         "",
@@ -288,18 +306,24 @@ def tabel(r: dict) -> str:
         f"{'-' * 66} {'-' * 11}",
         rij(f"kit batch, {n} gemeenten, verschillende cijfers, cache leeg (min)", k["seconden_min"], "s"),
         rij("  idem (mediaan)", k["seconden_mediaan"], "s"),
+        rij("  idem, CPU-tijd van de hele procesboom (min)", k["cpu_min"], "s"),
         rij(f"kit batch, {n} gemeenten, verschillende cijfers, cache warm (min)", w["seconden_min"], "s"),
         rij(f"kit batch, {n} gemeenten, dezelfde cijfers, cache leeg (min)", z["seconden_min"], "s"),
         rij(f"kit batch, {h['gemeenten']} gemeenten, verschillend, leeg / één warme kit render",
             h["seconden_min"] / koud["warm_min"], "×", ".1f"),
+        rij("  idem, CPU-tijd batch / CPU-tijd warme render", h["cpu_min"] / koud["warm_cpu_min"], "×", ".1f"),
         rij("kit batch, per document (verschillend, cache leeg, min)", k["per_document_ms"], "ms", ".1f"),
         rij(f"plain docxtpl-lus, per document ({b['documenten']} documenten, min)", b["per_document_min_ms"], "ms", ".1f"),
         rij("plain docxtpl-lus, per document (gemiddeld)", b["per_document_ms"], "ms", ".1f"),
         rij("docxtpl / kit batch, per document (gemiddeld / min)", b["per_document_ms"] / k["per_document_ms"], "×", ".1f"),
+        rij("  idem in CPU-tijd (docxtpl-lus / kit batch-procesboom)",
+            b["per_document_cpu_ms"] / (1000 * k["cpu_min"] / k["documenten"]), "×", ".1f"),
         rij("piekgeheugen kit batch, hele procesboom (bemonsterd)", k["piek_rss_boom_mb"], "MB", ".0f"),
         rij("eerste kit render, 1 gemeente, cache leeg (min)", koud["leeg_min"], "s"),
         rij("  idem (mediaan)", koud["leeg_mediaan"], "s"),
+        rij("  idem, CPU-tijd (min)", koud["leeg_cpu_min"], "s"),
         rij("kit render, 1 gemeente, cache warm (min)", koud["warm_min"], "s"),
+        rij("  idem, CPU-tijd (min)", koud["warm_cpu_min"], "s"),
         f"{'byte-identiek aan losse kit render':<66} {('ja' if r['identiek']['identiek'] else 'NEE'):>9}"
         f" ({r['identiek']['vergeleken']} documenten)",
     ]
@@ -324,6 +348,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from kit import __version__
+    from kit.render import DOCUMENTEN
+
+    global DOCS
+    DOCS = len(DOCUMENTEN)
 
     werk = Path(tempfile.mkdtemp(prefix="kit-bench-"))
     try:

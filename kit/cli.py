@@ -107,11 +107,14 @@ def render(bestanden: tuple[Path, ...], uitvoer: Path, alleen: str | None, pdf: 
 @click.argument("oud")
 @click.argument("nieuw")
 @click.option("-o", "--output", "uitvoer", type=click.Path(path_type=Path), default=Path("build/diff"), show_default=True)
-def diff(oud: str, nieuw: str, uitvoer: Path) -> None:
+@click.option("--force", is_flag=True, help="Ook bestanden overschrijven die na het maken van het pakket zijn gewijzigd.")
+@click.option("--pdf/--no-pdf", "pdf", default=False, show_default=True, help="Ook PDF's maken (één LibreOffice-aanroep voor het hele pakket).")
+@click.option("--andere-gemeente", is_flag=True, help="Versies van twee verschillende gemeenten bewust vergelijken (dan geen wijzigingsverordening).")
+def diff(oud: str, nieuw: str, uitvoer: Path, force: bool, pdf: bool, andere_gemeente: bool) -> None:
     """Versiepakket voor de griffie: wijzigingen, redline, drieluik, wijzigingsverordening."""
     from kit.diff import diff_cli
 
-    sys.exit(diff_cli(oud, nieuw, uitvoer=uitvoer, echo=click.echo))
+    sys.exit(diff_cli(oud, nieuw, uitvoer=uitvoer, echo=click.echo, force=force, pdf=pdf, andere_gemeente=andere_gemeente))
 
 
 @cli.command()

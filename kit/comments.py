@@ -20,22 +20,24 @@ the file the beleidsmedewerker fills in (exit 3, like ``render`` without ``--for
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from lxml import etree
 
 from kit.berichten import bericht
-from kit.docx_lezen import W, W14, W15, MC, DocxOnderdelen, lees_docx
+from kit.docx_lezen import W, W14, W15, MC, DocxOnderdelen, lees_docx, os_reden
 from kit.errors import InputError, KitError, UsageError, WouldOverwrite
 from kit.manifest import schrijf_nieuw
 
-DOCUMENTEN = ("startnotitie", "beleidskader", "verordening", "beleidsregels", "raadsinformatiebrief")
+DOCUMENTEN = ("startnotitie", "beleidskader", "verordening", "beleidsregels", "raadsinformatiebrief",
+              "raadsvoorstel-beleidskader", "raadsvoorstel-verordening")
 # Template folder per document where it differs from the document name (DESIGN.md: templates/rib/).
 SJABLOONMAPPEN = {"raadsinformatiebrief": ("raadsinformatiebrief", "rib")}
 BOOKMARK_PREFIX = "kit_"
@@ -85,14 +87,24 @@ class Opmerking:
     versie: str = ""        # versie of the document it was made in (core ``version``)
     antwoorden: list["Opmerking"] = field(default_factory=list)
     bestanden: list[Path] = field(default_factory=list)  # every copy it was found in
+    soort: str = "opmerking"   # "opmerking" | "wijziging" (a reviewer's tracked change)
+    oud: str = ""              # wijziging: the deleted text
+    nieuw: str = ""            # wijziging: the inserted text
+    alinea: str = ""           # the paragraph the anchor is in
+    alinea_begin: int = 0      # offsets of the anchor in that paragraph
+    alinea_eind: int = 0
+    laatste_auteur: str = ""   # core lastModifiedBy of the copy (tells copies apart)
 
     @property
     def dag(self) -> str:
         return self.datum[:10] if re.match(r"\d{4}-\d{2}-\d{2}", self.datum) else ""
 
     def sleutel(self) -> tuple:
+        """Equal for the same comment in two copies: whitespace is ignored, because a copy saved
+        again by LibreOffice drops a tab or splits a line into two ``w:t``."""
         sectie = self.sectie.id or self.sectie.kop if self.sectie else ""
-        return (self.auteur.strip(), self.datum, _norm(self.tekst), sectie, _norm(self.citaat))
+        return (self.soort, self.auteur.strip(), self.datum[:16], _zonder_wit(self.tekst), sectie,
+                _zonder_wit(self.citaat), _zonder_wit(self.oud), _zonder_wit(self.nieuw))
 
 
 @dataclass
@@ -100,8 +112,9 @@ class GelezenDocument:
     pad: Path
     naam: str | None        # one of DOCUMENTEN, or None
     kenmerken: dict[str, str]
-    opmerkingen: list[Opmerking]   # top-level comments, replies inside
+    opmerkingen: list[Opmerking]   # top-level comments (replies inside) and tracked changes
     door_kit: bool                 # has kit_ bookmarks
+    waarschuwingen: list[str] = field(default_factory=list)
 
     @property
     def versie(self) -> str:
@@ -125,6 +138,10 @@ class GelezenDocument:
 
 def _norm(tekst: str) -> str:
     return " ".join(tekst.split())
+
+
+def _zonder_wit(tekst: str) -> str:
+    return "".join(tekst.split())
 
 
 # --------------------------------------------------------------------------- reading
@@ -239,16 +256,61 @@ def _lees_draden(ext: etree._Element | None, para: dict[str, str], opmerkingen: 
     return ouder
 
 
-def _wortel(cid: str, ouder: dict[str, str]) -> str:
+def _wortel(cid: str, ouder: dict[str, str], geheugen: dict[str, str] | None = None) -> str:
+    """The top of a reply chain (``ouder`` has no circles: see _breek_lussen). With
+    ``geheugen`` every chain is walked once, so 10,000 replies cost linear time."""
+    pad = []
     gezien = {cid}
     while cid in ouder and ouder[cid] not in gezien:
+        if geheugen is not None and cid in geheugen:
+            break
+        pad.append(cid)
         cid = ouder[cid]
         gezien.add(cid)
+    if geheugen is not None:
+        cid = geheugen.get(cid, cid)
+        for c in pad:
+            geheugen[c] = cid
     return cid
 
 
-def _loop_document(doc: DocxOnderdelen) -> tuple[dict[str, tuple[Sectie | None, int, int]], str, bool]:
-    """Walk the body once: comment id → (section, start, end), the body text, kit bookmarks seen."""
+@dataclass
+class Wijziging:
+    """One tracked insertion or deletion in the body (a reviewer's suggested text)."""
+    soort: str              # "ins" | "del" | "vervang"
+    auteur: str
+    datum: str
+    nieuw: str
+    oud: str
+    sectie: "Sectie | None"
+    begin: int              # offset in the body text (a deletion has no width there)
+    eind: int
+    alinea: int             # index of the paragraph
+
+
+@dataclass
+class Doorloop:
+    ankers: dict            # comment id -> (section, start, end)
+    tekst: str
+    door_kit: bool
+    alineas: list           # (start offset, text) of every top-level paragraph
+    wijzigingen: list       # Wijziging, in document order
+
+
+def _verwijderd(el: etree._Element) -> str:
+    delen = []
+    for kind in el.iter(f"{{{W}}}delText", f"{{{W}}}t", f"{{{W}}}tab", f"{{{W}}}br", f"{{{W}}}cr"):
+        if kind.tag in (f"{{{W}}}delText", f"{{{W}}}t"):
+            delen.append(kind.text or "")
+        elif kind.tag == f"{{{W}}}tab":
+            delen.append("\t")
+        else:
+            delen.append("\n")
+    return "".join(delen)
+
+
+def _loop_document(doc: DocxOnderdelen) -> Doorloop:
+    """Walk the body once: comment anchors, the body text, paragraphs, tracked changes."""
     kopstijlen = _kopstijlen(doc.styles)
     stukken: list[str] = []
     lengte = 0
@@ -259,6 +321,9 @@ def _loop_document(doc: DocxOnderdelen) -> tuple[dict[str, tuple[Sectie | None, 
     volgorde = 0
     ankers: dict[str, list] = {}        # id -> [sectie_kit, sectie_kop, start, end]
     in_alinea = 0
+    alineas: list[tuple[int, str]] = []
+    wijzigingen: list[list] = []        # [soort, auteur, datum, tekst, sectie_kit, sectie_kop, begin, eind, alinea]
+    RUN = f"{{{W}}}r"
 
     def nieuwe_kit_sectie(id_: str, tekst: str) -> None:
         nonlocal sectie, wacht, door_kit, volgorde
@@ -267,9 +332,29 @@ def _loop_document(doc: DocxOnderdelen) -> tuple[dict[str, tuple[Sectie | None, 
         sectie = Sectie(id=id_, kop=_norm(tekst), volgorde=volgorde)
         wacht = None if sectie.kop else sectie
 
+    def wijziging(soort: str, el: etree._Element, tekst: str, begin: int, eind: int) -> None:
+        auteur, datum = _attr(el, W, "author").strip(), _attr(el, W, "date").strip()
+        if not tekst:
+            return
+        vorige = wijzigingen[-1] if wijzigingen else None
+        if vorige is not None and vorige[1] == auteur and vorige[8] == len(alineas) - 1 and vorige[7] == begin \
+                and (vorige[0] == soort or {vorige[0], soort} == {"ins", "del"} or vorige[0] == "vervang"):
+            # adjacent pieces of one suggestion (a deletion right before an insertion = a replacement)
+            if vorige[0] != soort:
+                vorige[0] = "vervang"
+            if soort == "del":
+                vorige[9] += tekst
+            else:
+                vorige[3] += tekst
+            vorige[7] = eind
+            return
+        rij = [soort, auteur, datum, tekst if soort == "ins" else "", sectie, kop, begin, eind, len(alineas) - 1,
+               tekst if soort == "del" else ""]
+        wijzigingen.append(rij)
+
     body = doc.document.find(f"{{{W}}}body")
     if body is None:
-        return {}, "", False
+        return Doorloop({}, "", False, [], [])
     walker = etree.iterwalk(body, events=("start", "end"))
     for gebeurtenis, el in walker:
         tag = el.tag
@@ -279,9 +364,17 @@ def _loop_document(doc: DocxOnderdelen) -> tuple[dict[str, tuple[Sectie | None, 
             if tag == f"{{{W}}}p":
                 in_alinea -= 1
             continue
-        if tag == f"{{{MC}}}Fallback" or tag == f"{{{W}}}del":
+        if tag == f"{{{MC}}}Fallback":
             walker.skip_subtree()
             continue
+        if tag in (f"{{{W}}}del", f"{{{W}}}moveFrom"):
+            if el.find(f".//{RUN}") is not None or (len(el) and el[0].tag == RUN):
+                wijziging("del", el, _verwijderd(el), lengte, lengte)
+            walker.skip_subtree()
+            continue
+        if tag in (f"{{{W}}}ins", f"{{{W}}}moveTo") and el.find(f".//{RUN}") is not None:
+            tekst = _tekst(el)
+            wijziging("ins", el, tekst, lengte, lengte + len(tekst))
         if tag == f"{{{W}}}p":
             in_alinea += 1
             if in_alinea > 1:
@@ -290,6 +383,7 @@ def _loop_document(doc: DocxOnderdelen) -> tuple[dict[str, tuple[Sectie | None, 
                 stukken.append("\n")
                 lengte += 1
             tekst = _tekst(el)
+            alineas.append((lengte, tekst))
             for bm in el.iter(f"{{{W}}}bookmarkStart"):
                 id_ = id_uit_bookmark(_attr(bm, W, "name"))
                 if id_:
@@ -335,7 +429,9 @@ def _loop_document(doc: DocxOnderdelen) -> tuple[dict[str, tuple[Sectie | None, 
         if eind is None:
             eind = begin
         uit[cid] = (gekozen, begin, eind)
-    return uit, tekst, door_kit
+    lijst = [Wijziging("ins" if not w[9] else ("del" if not w[3] else "vervang"), w[1], w[2], w[3], w[9],
+                       w[4] if door_kit else w[5], w[6], w[7], w[8]) for w in wijzigingen]
+    return Doorloop(uit, tekst, door_kit, alineas, lijst)
 
 
 def _citaat(tekst: str, begin: int, eind: int) -> str:
@@ -353,49 +449,96 @@ def documentnaam(kenmerken: dict[str, str], pad: Path) -> str | None:
     if categorie in DOCUMENTEN:
         return categorie
     stam = pad.stem.lower()
-    for naam in DOCUMENTEN:
+    for naam in sorted(DOCUMENTEN, key=len, reverse=True):  # "raadsvoorstel-verordening" before "verordening"
         if naam in stam:
             return naam
     if re.search(r"(^|[^a-z])rib([^a-z]|$)", stam):
         return "raadsinformatiebrief"
     titel = kenmerken.get("title", "").lower()
-    for naam in DOCUMENTEN:
+    for naam in sorted(DOCUMENTEN, key=len, reverse=True):
         if naam in titel:
             return naam
     return None
 
 
+def _breek_lussen(ouder: dict[str, str], opmerkingen: dict[str, "Opmerking"]) -> list[list[str]]:
+    """Replies that (through commentsExtended) answer each other in a circle would hang under
+    each other and vanish: the earliest comment of each circle becomes a top-level comment."""
+    lussen: list[list[str]] = []
+    klaar: set[str] = set()
+    for start in list(ouder):
+        pad: list[str] = []
+        op_pad: set[str] = set()
+        cid = start
+        while cid in ouder and cid not in klaar and cid not in op_pad:
+            pad.append(cid)
+            op_pad.add(cid)
+            cid = ouder[cid]
+        if cid in op_pad:  # a circle: from cid round to cid
+            lus = pad[pad.index(cid):]
+            eerste = min(lus, key=lambda c: (opmerkingen[c].datum, _int(c), c))
+            del ouder[eerste]
+            lussen.append(lus)
+        klaar.update(pad)
+    return lussen
+
+
 def lees_opmerkingen(pad: Path) -> GelezenDocument:
-    """Read one reviewed .docx: its comments with replies, anchors and sections."""
+    """Read one reviewed .docx: its comments with replies, anchors and sections, and the
+    reviewers' tracked changes (each a row of its own)."""
     doc = lees_docx(pad)
     opmerkingen, para = _lees_commentaren(doc.comments, doc.pad)
     ouder = _lees_draden(doc.comments_ext, para, opmerkingen)
-    ankers, tekst, door_kit = _loop_document(doc)
+    waarschuwingen = [bericht("comments.antwoordlus", bestand=doc.pad, ids=", ".join(lus))
+                      for lus in _breek_lussen(ouder, opmerkingen)]
+    loop = _loop_document(doc)
+    starts = [b for b, _ in loop.alineas]
+    laatste = doc.kenmerken.get("lastModifiedBy", "")
+    wortels: dict[str, str] = {}
+
+    def plaats(o: Opmerking, begin: int, eind: int) -> None:
+        i = bisect.bisect_right(starts, begin) - 1
+        if 0 <= i < len(loop.alineas):
+            b, tekst = loop.alineas[i]
+            o.alinea, o.alinea_begin, o.alinea_eind = tekst, begin - b, min(eind - b, len(tekst))
+
     for cid, o in opmerkingen.items():
         o.bestanden = [doc.pad]
         o.versie = doc.kenmerken.get("version", "")
-        anker = ankers.get(cid)
+        o.laatste_auteur = laatste
+        anker = loop.ankers.get(cid)
         if anker is None and cid in ouder:
-            anker = ankers.get(_wortel(cid, ouder))
+            anker = loop.ankers.get(_wortel(cid, ouder, wortels))
         if anker is not None:
             s, begin, eind = anker
-            o.sectie, o.positie, o.citaat = s, begin, _citaat(tekst, begin, eind)
+            o.sectie, o.positie, o.citaat = s, begin, _citaat(loop.tekst, begin, eind)
+            plaats(o, begin, eind)
     hoofd: list[Opmerking] = []
     for cid, o in opmerkingen.items():
-        w = _wortel(cid, ouder)
+        w = _wortel(cid, ouder, wortels)
         if w != cid and w in opmerkingen:
             opmerkingen[w].antwoorden.append(o)
         else:
             hoofd.append(o)
+    for n, w in enumerate(loop.wijzigingen, 1):
+        o = Opmerking(cid=f"w{n}", auteur=w.auteur, initialen="", datum=w.datum, tekst="", bestand=doc.pad,
+                      sectie=w.sectie, citaat=_citaat(w.oud, 0, len(w.oud)) if w.oud else "", positie=w.begin,
+                      versie=doc.kenmerken.get("version", ""), bestanden=[doc.pad], soort="wijziging",
+                      oud=w.oud.strip(), nieuw=w.nieuw.strip(), laatste_auteur=laatste)
+        if 0 <= w.alinea < len(loop.alineas):
+            b, tekst = loop.alineas[w.alinea]
+            o.alinea, o.alinea_begin, o.alinea_eind = tekst, w.begin - b, w.eind - b
+        hoofd.append(o)
     for o in hoofd:
         o.antwoorden.sort(key=lambda a: (a.datum, _int(a.cid)))
-    hoofd.sort(key=lambda o: (o.positie, o.datum, _int(o.cid)))
+    hoofd.sort(key=lambda o: (o.positie, o.datum, o.soort, _int(o.cid.lstrip("w"))))
     return GelezenDocument(
         pad=doc.pad,
         naam=documentnaam(doc.kenmerken, doc.pad),
         kenmerken=doc.kenmerken,
         opmerkingen=hoofd,
-        door_kit=door_kit,
+        door_kit=loop.door_kit,
+        waarschuwingen=waarschuwingen,
     )
 
 
@@ -433,6 +576,12 @@ def keuzes_per_sectie(document: str, templates: Path = TEMPLATES) -> dict[str, t
     return uit
 
 
+@lru_cache(maxsize=1)
+def keuzes_per_sectie_alle() -> frozenset[str]:
+    """Every article / section id of every document (to tell a toelichting on an article)."""
+    return frozenset(k for d in DOCUMENTEN for k in keuzes_per_sectie(d))
+
+
 def keuze_label(sleutel: str) -> str:
     """Dutch label of a choice key from the schema; the key itself when there is none."""
     try:
@@ -444,6 +593,169 @@ def keuze_label(sleutel: str) -> str:
     except Exception:  # an unknown key is not worth failing a reactienota for
         return sleutel
     return str(tekst) if tekst else sleutel
+
+
+# --------------------------------------------------------------------------- which choice a sentence comes from
+
+_KOP = re.compile(r"^\s*@(?:hoofdstuk|paragraaf|artikel|sectie|subsectie)\s+([a-z0-9-]+)\s*\|(.*)$")
+_UITDRUKKING = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+_NAAM = re.compile(r"(?<![\w.'\"])([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)")
+_ZET = re.compile(r"\{%-?\s*set\s+([a-z_][a-z0-9_]*)\s*=\s*(.*?)-?%\}", re.S)
+_LABEL = re.compile(r"^(?:\d+[a-z]?\.|[a-z]{1,3}\.|•)\s+")
+
+
+@dataclass
+class _Regel:
+    patroon: re.Pattern
+    letterlijk: int                      # characters of fixed text (how telling a match is)
+    groepen: list[tuple[str, ...]]       # choice keys per expression group, in order
+
+
+@lru_cache(maxsize=1)
+def _schema_sleutels() -> frozenset[str]:
+    try:
+        from kit.schema import iter_keys
+    except ImportError:
+        return frozenset()
+    try:
+        return frozenset(iter_keys())
+    except Exception:  # no schema: no exact keys
+        return frozenset()
+
+
+@lru_cache(maxsize=1)
+def _schema_voorvoegsels() -> frozenset[str]:
+    uit: set[str] = set()
+    for k in _schema_sleutels():
+        delen = k.split(".")
+        uit |= {".".join(delen[:n]) for n in range(1, len(delen) + 1)}
+    return frozenset(uit)
+
+
+def _keuzesleutels(expressie: str, aliassen: dict[str, str], voorvoegsel: bool = False) -> tuple[str, ...]:
+    """The choice keys an expression reads (aliases of ``{% set mb = maatschappelijke_begeleiding %}``
+    resolved); only keys of the choice file's schema, never ``wet.*`` or derived values."""
+    alle = _schema_voorvoegsels() if voorvoegsel else _schema_sleutels()
+    uit: list[str] = []
+    for m in _NAAM.finditer(re.sub(r"(['\"]).*?\1", "", expressie)):
+        naam = m.group(1)
+        eerste, _, rest = naam.partition(".")
+        if eerste in aliassen:
+            naam = aliassen[eerste] + ("." + rest if rest else "")
+        delen = naam.split(".")
+        for n in range(len(delen), 0, -1):
+            kandidaat = ".".join(delen[:n])
+            if kandidaat in alle:
+                uit.append(kandidaat)
+                break
+    return tuple(dict.fromkeys(uit))
+
+
+@lru_cache(maxsize=None)
+def herkomst_index(document: str, templates: Path = TEMPLATES) -> dict[str, tuple[list[_Regel], tuple[str, ...]]]:
+    """Section id → (its template lines as patterns, every choice key the section reads)."""
+    mappen = [templates / m for m in SJABLOONMAPPEN.get(document, (document,))] + [templates / "_gedeeld"]
+    uit: dict[str, tuple[list[_Regel], tuple[str, ...]]] = {}
+    for map_ in mappen:
+        if not map_.is_dir():
+            continue
+        for bestand in sorted(map_.rglob("*.j2")):
+            try:
+                tekst = bestand.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            aliassen: dict[str, str] = {}
+            for m in _ZET.finditer(tekst):
+                sleutels = _keuzesleutels(m.group(2), {}, voorvoegsel=True)
+                if sleutels:
+                    aliassen[m.group(1)] = sleutels[0]
+            sectie = None
+            for regel in tekst.splitlines():
+                m = _KOP.match(regel)
+                if m:
+                    sectie = m.group(1)
+                    uit.setdefault(sectie, ([], ()))
+                    continue
+                s = regel.strip()
+                if sectie is None or not s or s.startswith(("@", "{#")):
+                    continue
+                if s.startswith("- "):
+                    s = s[2:]
+                stukken = _UITDRUKKING.split(s)
+                uitdrukkingen = _UITDRUKKING.findall(s)
+                letterlijk = sum(len(x.strip()) for x in stukken)
+                groepen = [_keuzesleutels(u, aliassen) for u in uitdrukkingen]
+                regels, alle = uit[sectie]
+                alle = tuple(dict.fromkeys(alle + tuple(k for g in groepen for k in g)))
+                if letterlijk >= 8:
+                    delen = _afwisselend(stukken, uitdrukkingen)
+                    while delen and not delen[-1].strip():
+                        delen.pop()
+                    bron = "".join(re.escape(_norm(x)) if i % 2 == 0 else ("(.*)" if i == len(delen) - 1 else "(.*?)")
+                                   for i, x in enumerate(delen))
+                    try:
+                        regels.append(_Regel(re.compile(bron.replace(r"\ ", r"\s*")), letterlijk, groepen))
+                    except re.error:
+                        pass
+                uit[sectie] = (regels, alle)
+    return uit
+
+
+def _afwisselend(stukken: list[str], uitdrukkingen: list[str]) -> list[str]:
+    uit: list[str] = []
+    for i, s in enumerate(stukken):
+        uit.append(s)
+        if i < len(uitdrukkingen):
+            uit.append(uitdrukkingen[i])
+    return uit
+
+
+def herkomst(document: str, sectie_id: str, alinea: str, begin: int, eind: int) -> tuple[str, ...]:
+    """The choice key(s) the commented text comes from: the template line that made the
+    paragraph, and of that line the expression(s) whose output the comment covers.
+    ``begin``/``eind`` are offsets of the comment in ``alinea``. Empty when unknown."""
+    index = herkomst_index(document)
+    if sectie_id not in index:
+        return ()
+    regels, _ = index[sectie_id]
+    tekst = _LABEL.sub("", alinea.replace("\t", " "), count=1)
+    verschuiving = len(alinea) - len(tekst)
+    b, e = begin - verschuiving, max(eind - verschuiving, begin - verschuiving)
+    beste = None
+    for r in regels:
+        m = r.patroon.search(tekst)
+        if m is None:
+            continue
+        # a paragraph may be made of several template lines: the line that holds the comment
+        score = (m.start() <= b and m.end() >= e, r.letterlijk)
+        if beste is None or score > beste[0]:
+            beste = (score, r, m)
+    if beste is None:
+        return ()
+    _, r, m = beste
+    geraakt: list[str] = []
+    alle: list[str] = []
+    for i, sleutels in enumerate(r.groepen, 1):
+        if not sleutels:
+            continue
+        alle += sleutels
+        gb, ge = m.span(i)
+        if gb < ge and gb < max(e, b + 1) and ge > b:
+            geraakt += sleutels
+    gekozen = tuple(dict.fromkeys(geraakt or alle))
+    return gekozen
+
+
+def sectie_keuzes(document: str, sectie_id: str) -> tuple[str, ...]:
+    """The choice keys of a section: declared on its heading (``keuzes:``), else every choice
+    key its template reads; a toelichting section (``toel-<artikel>``) has its article's."""
+    gedeclareerd = keuzes_per_sectie(document)
+    if gedeclareerd.get(sectie_id):
+        return gedeclareerd[sectie_id]
+    if sectie_id.startswith("toel-") and gedeclareerd.get(sectie_id[5:]):
+        return gedeclareerd[sectie_id[5:]]
+    index = herkomst_index(document)
+    return index.get(sectie_id, ([], ()))[1]
 
 
 # --------------------------------------------------------------------------- merging
@@ -469,10 +781,33 @@ class DocumentGroep:
     indieners: list[str]
     rijen: list[Rij] = field(default_factory=list)
     door_kit: bool = True
+    weergave: dict = field(default_factory=dict)        # path -> as shown (enough of the path)
+    laatste_auteur: dict = field(default_factory=dict)  # path -> core lastModifiedBy
+
+
+def weergavenamen(paden: Iterable[Path]) -> dict[Path, str]:
+    """Each file as shown in the reactienota: its name, or as much of its path as it takes
+    to tell it apart from the other files (every member sends ``verordening.docx``)."""
+    paden = list(dict.fromkeys(Path(p) for p in paden))
+    delen = {p: (p.resolve().parts if p.is_absolute() or p.exists() else p.parts) for p in paden}
+    uit: dict[Path, str] = {}
+    for p in paden:
+        for n in range(1, len(delen[p]) + 1):
+            staart = delen[p][-n:]
+            if not any(q != p and delen[q][-n:] == staart for q in paden):
+                break
+        uit[p] = "/".join(staart) if len(staart) > 1 else staart[0]
+    return uit
 
 
 def voeg_samen(documenten: Iterable[GelezenDocument]) -> list[DocumentGroep]:
-    """Group copies of the same document; drop comments present in more than one copy."""
+    """Group copies of the same document; drop comments present in more than one copy
+    (compared without whitespace); afgehandeld when any copy says so."""
+    documenten = list(documenten)
+    namen = weergavenamen(d.pad for d in documenten)
+    # the last author tells copies apart only when a reviewer saved it (not the kit: creator)
+    laatste = {d.pad: d.kenmerken.get("lastModifiedBy", "") if d.kenmerken.get("lastModifiedBy", "") != d.kenmerken.get("creator", "")
+               else "" for d in documenten}
     groepen: dict[tuple[str, str], DocumentGroep] = {}
     gezien: dict[tuple[str, str], dict[tuple, Opmerking]] = {}
     volgorde: list[tuple[str, str]] = []
@@ -484,6 +819,8 @@ def voeg_samen(documenten: Iterable[GelezenDocument]) -> list[DocumentGroep]:
             groepen[sleutel] = groep
             gezien[sleutel] = {}
             volgorde.append(sleutel)
+        groep.weergave = namen
+        groep.laatste_auteur = laatste
         if doc.versie and doc.versie not in groep.versies:
             groep.versies.append(doc.versie)
         if not groep.titel and doc.titel:
@@ -491,11 +828,13 @@ def voeg_samen(documenten: Iterable[GelezenDocument]) -> list[DocumentGroep]:
         groep.bestanden.append(doc.pad)
         groep.door_kit = groep.door_kit and doc.door_kit
         for o in doc.opmerkingen:
-            bestaand = gezien[sleutel].get(o.sleutel())
+            k = o.sleutel()
+            bestaand = gezien[sleutel].get(k)
             if bestaand is None:
-                gezien[sleutel][o.sleutel()] = o
+                gezien[sleutel][k] = o
                 continue
             bestaand.bestanden.append(doc.pad)
+            bestaand.klaar = bestaand.klaar or o.klaar
             bekend = {a.sleutel() for a in bestaand.antwoorden}
             for a in o.antwoorden:
                 if a.sleutel() not in bekend:
@@ -505,17 +844,19 @@ def voeg_samen(documenten: Iterable[GelezenDocument]) -> list[DocumentGroep]:
     uit = []
     for sleutel in volgorde:
         groep = groepen[sleutel]
-        keuzes = keuzes_per_sectie(groep.naam) if groep.naam else {}
-        opmerkingen = sorted(gezien[sleutel].values(), key=lambda o: (o.positie, o.datum, o.auteur, _int(o.cid)))
+        opmerkingen = sorted(gezien[sleutel].values(), key=lambda o: (o.positie, o.datum, o.soort, o.auteur, _int(o.cid.lstrip("w"))))
         for nr, o in enumerate(opmerkingen, start=1):
             sid = o.sectie.id if o.sectie and o.sectie.id else ""
-            groep.rijen.append(Rij(nr, o, sid, o.sectie.kop if o.sectie else "", keuzes.get(sid, ())))
-        namen: list[str] = []
+            keuzes: tuple[str, ...] = ()
+            if groep.naam and sid:
+                keuzes = herkomst(groep.naam, sid, o.alinea, o.alinea_begin, o.alinea_eind) or sectie_keuzes(groep.naam, sid)
+            groep.rijen.append(Rij(nr, o, sid, o.sectie.kop if o.sectie else "", keuzes))
+        namen_: list[str] = []
         for o in opmerkingen:
             for a in [o, *o.antwoorden]:
-                if a.auteur and a.auteur not in namen:
-                    namen.append(a.auteur)
-        groep.indieners = namen
+                if a.auteur and a.auteur not in namen_:
+                    namen_.append(a.auteur)
+        groep.indieners = namen_
         uit.append(groep)
     return uit
 
@@ -548,14 +889,28 @@ def maak_csv(groepen: list[DocumentGroep]) -> bytes:
     w.writerow([kolommen[k] for k in kolommen])
     for groep in groepen:
         for rij in groep.rijen:
-            w.writerow([_csv_cel(v) for v in (rij_waarden(groep, rij, t)[k] for k in kolommen)])
+            waarden = rij_waarden(groep, rij, t)
+            w.writerow([_csv_cel(waarden[k]) for k in kolommen])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def sectietekst(rij: Rij, t: dict) -> str:
+    if rij.kop and rij.sectie_id.startswith("toel-") and rij.sectie_id[5:] in keuzes_per_sectie_alle():
+        return _tekst_uit("toelichting_op", kop=rij.kop)
     if rij.kop:
         return rij.kop
     return t["geen_sectie"] if rij.opmerking.positie >= 0 else t["plaats_onbekend"]
+
+
+def bestandsnaam(groep: DocumentGroep, pad: Path) -> str:
+    return _tekst_uit("bestand_regel", pad=groep.weergave.get(pad, pad.name), auteur=groep.laatste_auteur.get(pad, ""))
+
+
+def opmerkingtekst(o: Opmerking) -> str:
+    """What the reviewer wrote, or for a tracked change: the suggestion, old → new."""
+    if o.soort != "wijziging":
+        return o.tekst
+    return _sjabloon(_teksten()["voorgestelde_wijziging"]).render(oud=o.oud, nieuw=o.nieuw).strip()
 
 
 def rij_waarden(groep: DocumentGroep, rij: Rij, t: dict) -> dict[str, str]:
@@ -565,18 +920,22 @@ def rij_waarden(groep: DocumentGroep, rij: Rij, t: dict) -> dict[str, str]:
         "document": groep.naam or groep.titel or groep.sleutel[1],
         "versie": o.versie,
         "nr": str(rij.nr),
+        "soort": t["soorten"][o.soort],
         "sectie_id": rij.sectie_id,
         "sectie": sectietekst(rij, t),
         "keuzes": ", ".join(rij.keuzes),
         "keuzes_labels": "; ".join(keuze_label(k) for k in rij.keuzes),
         "citaat": o.citaat,
-        "opmerking": o.tekst,
+        "opmerking": opmerkingtekst(o),
+        "oud": o.oud,
+        "nieuw": o.nieuw,
         "antwoorden": antwoorden,
         "indiener": o.auteur,
         "datum": o.dag,
+        "afgehandeld": t["ja"] if o.klaar else t["nee"],
         "reactie": "",
         "gevolg": "",
-        "bestanden": ", ".join(p.name for p in o.bestanden),
+        "bestanden": "; ".join(bestandsnaam(groep, p) for p in o.bestanden),
     }
 
 
@@ -601,9 +960,14 @@ def _jinja():
     return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 
 
+@lru_cache(maxsize=None)
+def _sjabloon(bron: str):
+    """A text of reactienota.yaml, compiled once (not once per row)."""
+    return _jinja().from_string(bron)
+
+
 def _tekst_uit(sleutel: str, **context: object) -> str:
-    bron = _teksten()[sleutel]
-    return _norm(_jinja().from_string(bron).render(**context))
+    return _norm(_sjabloon(_teksten()[sleutel]).render(**context))
 
 
 def datum_nl(iso: str) -> str:
@@ -622,7 +986,7 @@ def _groepcontext(groep: DocumentGroep) -> dict:
         "gemeente": groep.gemeente,
         "aantal": len(groep.rijen),
         "indieners": groep.indieners,
-        "bestanden": [p.name for p in groep.bestanden],
+        "bestanden": [bestandsnaam(groep, p) for p in groep.bestanden],
     }
 
 
@@ -704,6 +1068,27 @@ def _kopregel(rij) -> None:
     kop = OxmlElement("w:tblHeader")
     kop.set(qn("w:val"), "true")
     trpr.append(kop)
+
+
+def _rij_xml(cellen: list[tuple[list[tuple[str, dict]], Any]]) -> str:
+    """One table row (kept on one page) as OOXML; each cell (paragraphs, width), each paragraph
+    (text, opmaak) as in :func:`_cel`. Line breaks in a text become paragraphs, tabs tabs."""
+    from kit.docx_writer import xml_tekst
+
+    delen = ['<w:tr><w:trPr><w:cantSplit/></w:trPr>']
+    for regels, breedte in cellen:
+        delen.append(f'<w:tc><w:tcPr><w:tcW w:w="{breedte.twips}" w:type="dxa"/></w:tcPr>')
+        for tekst, opmaak in regels:
+            rpr = ("<w:b/>" if opmaak.get("vet") else "") + ("<w:i/>" if opmaak.get("cursief") else "")
+            rpr += '<w:color w:val="595959"/>' if opmaak.get("grijs") else ""
+            rpr += f'<w:sz w:val="{16 if opmaak.get("klein") else 18}"/>'
+            for deel in (tekst.split("\n") if tekst else [""]):
+                stukken = [f'<w:t xml:space="preserve">{xml_tekst(x)}</w:t>' for x in deel.split("\t")]
+                delen.append(f'<w:p><w:pPr><w:spacing w:after="40"/></w:pPr><w:r><w:rPr>{rpr}</w:rPr>'
+                             f'{"<w:tab/>".join(stukken)}</w:r></w:p>')
+        delen.append("</w:tc>")
+    delen.append("</w:tr>")
+    return "".join(delen)
 
 
 def _cel(cel, regels: list[tuple[str, dict]], breedte) -> None:
@@ -828,6 +1213,7 @@ def maak_reactienota(groepen: list[DocumentGroep]) -> bytes:
         _kopregel(kop)
         for cel, k in zip(kop.cells, kolommen):
             _cel(cel, [(kolommen[k], {"vet": True})], breedtes[k])
+        rijen_xml: list[str] = []
         for rij in groep.rijen:
             o = rij.opmerking
             labels = [keuze_label(k) for k in rij.keuzes]
@@ -836,7 +1222,8 @@ def maak_reactienota(groepen: list[DocumentGroep]) -> bytes:
                 sectiecel.append((_tekst_uit("versie_regel", versie=o.versie), {"klein": True, "grijs": True}))
             if labels:
                 sectiecel.append((_tekst_uit("keuzes_regel", labels=labels), {"klein": True, "grijs": True}))
-            opmerkingcel = [(o.tekst, {})]
+            opmerkingcel = [(t["soort_wijziging"], {"klein": True, "grijs": True})] if o.soort == "wijziging" else []
+            opmerkingcel.append((opmerkingtekst(o), {}))
             if o.klaar:
                 opmerkingcel.append((t["afgehandeld"], {"klein": True, "grijs": True}))
             for a in o.antwoorden:
@@ -852,11 +1239,11 @@ def maak_reactienota(groepen: list[DocumentGroep]) -> bytes:
                 "reactie": [("", {})],
                 "gevolg": [("", {})],
             }
-            nieuwe_rij = tabel.add_row()
-            _niet_splitsen(nieuwe_rij)
-            cellen = nieuwe_rij.cells
-            for cel, k in zip(cellen, kolommen):
-                _cel(cel, inhoud[k], breedtes[k])
+            rijen_xml.append(_rij_xml([(inhoud[k], breedtes[k]) for k in kolommen]))
+        # all rows at once, as OOXML (python-docx's add_row/cells cost ~10 ms a row and walk
+        # the whole table: 10,000 comments took minutes; this is linear and fast)
+        wortel = etree.fromstring(f'<w:tbl xmlns:w="{W}">{"".join(rijen_xml)}</w:tbl>'.encode("utf-8"))
+        tabel._tbl.extend(list(wortel))
     buf = io.BytesIO()
     doc.save(buf)
     return _reproduceerbaar(buf.getvalue())
@@ -901,6 +1288,8 @@ def comments_cli(paths: list[Path], uitvoer: Path, echo: Callable[..., None]) ->
     totaal = 0
     for doc in documenten:
         n = len(doc.opmerkingen)
+        for w in doc.waarschuwingen:
+            echo(w, err=True)
         totaal += n
         if n == 0:
             echo(bericht("comments.geen_opmerkingen", bestand=doc.pad), err=True)
@@ -930,7 +1319,7 @@ def comments_cli(paths: list[Path], uitvoer: Path, echo: Callable[..., None]) ->
     except FileExistsError:
         raise WouldOverwrite(bericht("comments.bestaat_al", bestand=uitvoer), [uitvoer]) from None
     except OSError as e:
-        raise InputError(bericht("comments.schrijven_mislukt", bestand=uitvoer, reden=e.strerror or type(e).__name__)) from None
+        raise InputError(bericht("comments.schrijven_mislukt", bestand=uitvoer, reden=os_reden(e))) from None
     aantal = sum(len(g.rijen) for g in groepen)
     echo(bericht("comments.geschreven", docx=uitvoer, csv=csvdoel, aantal=aantal, documenten=len(groepen)))
     return 0

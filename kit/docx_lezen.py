@@ -101,10 +101,43 @@ def veilig_xml(data: bytes, pad: Path, onderdeel: str) -> etree._Element:
     try:
         boom = etree.fromstring(data, parser=_parser()).getroottree()
     except (etree.XMLSyntaxError, ValueError) as e:
-        raise _fout("xml_kapot", pad, onderdeel=onderdeel, reden=_kort(str(e))) from None
+        regel, kolom = getattr(e, "position", (0, 0)) or (0, 0)
+        reden = bericht("comments.reden_xml", regel=regel, kolom=kolom) if regel else bericht("comments.reden_xml_onbekend")
+        raise _fout("xml_kapot", pad, onderdeel=onderdeel, reden=reden) from None
     if boom.docinfo.doctype or boom.docinfo.internalDTD is not None:
         raise _fout("xml_dtd", pad, onderdeel=onderdeel)
     return boom.getroot()
+
+
+def _zip_reden(e: BaseException) -> str:
+    """A Dutch reason for a broken zip (never zipfile's or zlib's English text)."""
+    tekst = str(e)
+    if isinstance(e, zipfile.BadZipFile):
+        if "CRC" in tekst:
+            return bericht("comments.reden_crc")
+        if "magic" in tekst.lower() or "header" in tekst.lower():
+            return bericht("comments.reden_kop")
+        return bericht("comments.reden_geen_zip")
+    if isinstance(e, zipfile.LargeZipFile):
+        return bericht("comments.reden_zip64")
+    if isinstance(e, EOFError):
+        return bericht("comments.reden_afgekapt")
+    if isinstance(e, zlib.error):
+        return bericht("comments.reden_inpakken")
+    if isinstance(e, NotImplementedError):
+        return bericht("comments.reden_methode")
+    return bericht("comments.reden_onbekend")
+
+
+def os_reden(e: OSError) -> str:
+    """A Dutch reason for an OS error (``strerror`` is English)."""
+    import errno
+
+    namen = {errno.EACCES: "reden_geen_toegang", errno.EPERM: "reden_geen_toegang", errno.ENOENT: "reden_bestaat_niet",
+             errno.EISDIR: "reden_map", errno.EIO: "reden_io", errno.ENAMETOOLONG: "reden_naam_te_lang",
+             errno.ELOOP: "reden_lus"}
+    sleutel = namen.get(e.errno or 0)
+    return bericht(f"comments.{sleutel}") if sleutel else bericht("comments.reden_os", nummer=e.errno or 0)
 
 
 def _kort(tekst: str, n: int = 120) -> str:
@@ -134,7 +167,10 @@ class _Zip:
                 raise _fout("versleuteld", self.pad)
             if info.file_size > g.onderdeel_bytes and info.filename.lower().endswith((".xml", ".rels")):
                 raise _fout("zipbom", self.pad, onderdeel=info.filename)
-            if info.file_size > g.ratio_vanaf and info.file_size > g.ratio * max(info.compress_size, 1):
+            # the ratio limit only for the parts the kit decompresses (XML, .rels): a real
+            # document may hold a large, highly compressible picture that is never read
+            if info.filename.lower().endswith((".xml", ".rels")) and info.file_size > g.ratio_vanaf \
+                    and info.file_size > g.ratio * max(info.compress_size, 1):
                 raise _fout("zipbom", self.pad, onderdeel=info.filename)
             totaal += info.file_size
         # Media may be large; XML is what we decompress, but a package declaring far more
@@ -216,7 +252,7 @@ def lees_docx(pad: Path, grenzen: Grenzen = GRENZEN) -> DocxOnderdelen:
         with open(pad, "rb") as f:
             kop = f.read(8)
     except OSError as e:
-        raise _fout("niet_leesbaar", pad, reden=e.strerror or type(e).__name__) from None
+        raise _fout("niet_leesbaar", pad, reden=os_reden(e)) from None
     if kop.startswith(MAGIC_OLE):
         raise _fout("versleuteld_of_doc", pad)
     if kop.startswith(MAGIC_PDF):
@@ -231,9 +267,9 @@ def lees_docx(pad: Path, grenzen: Grenzen = GRENZEN) -> DocxOnderdelen:
     except InputError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as e:
-        raise _fout("kapotte_zip", pad, reden=_kort(str(e) or type(e).__name__)) from None
+        raise _fout("kapotte_zip", pad, reden=_zip_reden(e)) from None
     except OSError as e:
-        raise _fout("niet_leesbaar", pad, reden=e.strerror or type(e).__name__) from None
+        raise _fout("niet_leesbaar", pad, reden=os_reden(e)) from None
 
 
 def _lees_onderdelen(z: _Zip) -> DocxOnderdelen:

@@ -126,12 +126,83 @@ class _Deel:
     data: bytes
 
 
+#: a huisstijl .docx: the file, one part, all parts unpacked, the number of parts (a Word
+#: huisstijl with a logo is well under a few MB; every part is copied into every document)
+MAX_HUISSTIJL_BYTES = 50 * 1024 * 1024
+MAX_DEEL_BYTES = 25 * 1024 * 1024
+MAX_UITGEPAKT_BYTES = 50 * 1024 * 1024
+MAX_DELEN = 2000
+_XML_DEEL = re.compile(r"\.(xml|rels)$", re.IGNORECASE)
+
+
 def _lees_zip(pad: Path) -> list[_Deel]:
+    """The parts of a huisstijl .docx, read within bounds (a zip bomb is refused, not unpacked)."""
+    import io
+    import zlib
+
+    from kit.loader import BestandFout, lees_regulier_bestand
+
     try:
-        with zipfile.ZipFile(pad) as z:
-            return [_Deel(i.filename, z.read(i.filename)) for i in z.infolist() if not i.is_dir()]
-    except (OSError, zipfile.BadZipFile, KeyError) as e:
-        raise InputError(bericht("render.huisstijl_ontbreekt", pad=pad)) from e
+        inhoud = lees_regulier_bestand(pad, MAX_HUISSTIJL_BYTES)
+    except BestandFout as e:
+        if e.soort == "te_groot":
+            raise InputError(bericht("huisstijl.te_groot", pad=pad, max_mb=MAX_HUISSTIJL_BYTES // (1024 * 1024))) from None
+        raise InputError(bericht("huisstijl.onleesbaar", pad=pad, reden=e.reden)) from None
+    delen: list[_Deel] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(inhoud)) as z:
+            infos = [i for i in z.infolist() if not i.is_dir()]
+            if len(infos) > MAX_DELEN:
+                raise InputError(bericht("huisstijl.te_veel_delen", pad=pad, max=MAX_DELEN))
+            if len({i.filename for i in infos}) != len(infos):
+                raise InputError(bericht("huisstijl.dubbel_deel", pad=pad))
+            totaal = 0
+            for info in infos:
+                if info.file_size > MAX_DEEL_BYTES:
+                    raise InputError(bericht("huisstijl.zipbom", pad=pad, deel=info.filename,
+                                             max_mb=MAX_DEEL_BYTES // (1024 * 1024)))
+                with z.open(info) as f:
+                    data = f.read(MAX_DEEL_BYTES + 1)
+                totaal += len(data)
+                if len(data) > MAX_DEEL_BYTES or totaal > MAX_UITGEPAKT_BYTES:
+                    raise InputError(bericht("huisstijl.zipbom", pad=pad, deel=info.filename,
+                                             max_mb=MAX_DEEL_BYTES // (1024 * 1024)))
+                delen.append(_Deel(info.filename, data))
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError):
+        raise InputError(bericht("huisstijl.geen_docx", pad=pad)) from None
+    except (NotImplementedError, RuntimeError):  # an unknown compression method, encryption
+        raise InputError(bericht("huisstijl.versleuteld", pad=pad)) from None
+    return delen
+
+
+def _controleer_delen(pad: Path, namen: Mapping[str, _Deel], hoofd: str) -> None:
+    """What the writer relies on: content types, the main part, UTF-8 well-formed XML, small ids."""
+    from lxml import etree
+
+    if "[Content_Types].xml" not in namen:
+        raise InputError(bericht("huisstijl.geen_content_types", pad=pad))
+    if hoofd not in namen:
+        raise InputError(bericht("huisstijl.geen_hoofddeel", pad=pad, deel=hoofd))
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    for naam, deel in namen.items():
+        if not _XML_DEEL.search(naam):
+            continue
+        try:
+            tekst = deel.data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(bericht("huisstijl.geen_utf8", pad=pad, deel=naam)) from None
+        if "<!DOCTYPE" in tekst or "<!ENTITY" in tekst:
+            raise InputError(bericht("huisstijl.doctype", pad=pad, deel=naam))
+        try:
+            etree.fromstring(deel.data, parser=parser)
+        except etree.XMLSyntaxError as e:
+            regel = e.position[0] if getattr(e, "position", None) else 1
+            raise InputError(bericht("huisstijl.xml_kapot", pad=pad, deel=naam, regel=regel)) from None
+    hoofd_xml = namen[hoofd].data.decode("utf-8")
+    if re.search(r'<w:bookmarkStart\b[^>]*w:id="\d{10,}"', hoofd_xml):
+        raise InputError(bericht("huisstijl.bladwijzer_id", pad=pad, deel=hoofd))
 
 
 def _rels(xml: str) -> list[dict[str, str]]:
@@ -146,11 +217,13 @@ class Huisstijl:
 
     def __init__(self, pad: Path | str):
         self.pad = Path(pad)
-        if not self.pad.is_file():
-            raise InputError(bericht("render.huisstijl_ontbreekt", pad=self.pad))
         self.delen = _lees_zip(self.pad)
         namen = {d.naam: d for d in self.delen}
-        self.hoofd = self._hoofddeel(namen)
+        try:
+            self.hoofd = self._hoofddeel(namen)
+        except UnicodeDecodeError:
+            raise InputError(bericht("huisstijl.geen_utf8", pad=self.pad, deel="_rels/.rels")) from None
+        _controleer_delen(self.pad, namen, self.hoofd)
         map_ = self.hoofd.rsplit("/", 1)[0] + "/" if "/" in self.hoofd else ""
         self.rels_naam = f"{map_}_rels/{self.hoofd.rsplit('/', 1)[-1]}.rels"
         rels_xml = namen[self.rels_naam].data.decode("utf-8") if self.rels_naam in namen else ""
@@ -170,8 +243,10 @@ class Huisstijl:
             self.sjablonen: dict[str, Any] = {n: self.env.get_template(n) for n in gepatcht}
         except InputError:
             raise
-        except Exception as e:  # jinja syntax errors, bad XML encodings
-            raise InputError(bericht("render.huisstijl_fout", pad=self.pad, fout=e)) from e
+        except Exception as e:  # noqa: BLE001 - Jinja syntax errors and what docxtpl's patching raises
+            from kit.templating import sjabloon_melding
+
+            raise InputError(bericht("huisstijl.sjabloon", pad=self.pad, melding=sjabloon_melding(e, self.hoofd))) from None
 
         styles = namen.get(map_ + "styles.xml")
         self.stijlen: dict[str, str] = {}
@@ -238,8 +313,13 @@ class Huisstijl:
         waarden["meta"] = meta
         waarden["inhoud"] = Markup(inhoud)
         vervangen: dict[str, bytes] = {}
+        from kit.templating import render_veilig
+
         for naam, sjabloon in self.sjablonen.items():
-            vervangen[naam] = sjabloon.render(waarden).encode("utf-8")
+            try:
+                vervangen[naam] = render_veilig(sjabloon, waarden).encode("utf-8")
+            except InputError as e:
+                raise InputError(bericht("huisstijl.sjabloon", pad=self.pad, melding=str(e))) from None
         if self.styles_naam:  # the same for every document: compressed once per process
             vervangen[self.styles_naam] = self._styles_gecomprimeerd or self._comprimeer_styles()
         vervangen["docProps/core.xml"] = core_xml(meta).encode("utf-8")
@@ -335,13 +415,17 @@ class Huisstijl:
 def _huisstijl_omgeving(delen: Mapping[str, str]):
     """Sandboxed, XML-escaping, strict; the same filters as the document templates."""
     import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
+    from kit.templating import FILTERS, _bytecode_cache, veilige_omgeving
 
-    from kit.templating import FILTERS, _bytecode_cache
+    class _Delen(jinja2.DictLoader):
+        """The parts by name; messages name the part (``word/footer1.xml``)."""
 
-    env = SandboxedEnvironment(
-        loader=jinja2.DictLoader(dict(delen)),
-        undefined=jinja2.StrictUndefined,
+        def get_source(self, environment, template):
+            bron, _, uptodate = super().get_source(environment, template)
+            return bron, template, uptodate
+
+    env = veilige_omgeving(
+        loader=_Delen(dict(delen)),
         autoescape=True,
         auto_reload=False,
         bytecode_cache=_bytecode_cache(),
@@ -402,9 +486,9 @@ def _taal_nl(styles: str) -> str:
 def _tekstbreedte(document_xml: str) -> int:
     """Text width in twips from the last section's page size and margins (A4 - 2 × 2.5 cm)."""
     sect = document_xml[document_xml.rfind("<w:sectPr") :]
-    w = re.search(r'<w:pgSz\b[^>]*w:w="(\d+)"', sect)
-    links = re.search(r'<w:pgMar\b[^>]*w:left="(\d+)"', sect)
-    rechts = re.search(r'<w:pgMar\b[^>]*w:right="(\d+)"', sect)
+    w = re.search(r'<w:pgSz\b[^>]*w:w="(\d{1,9})"', sect)
+    links = re.search(r'<w:pgMar\b[^>]*w:left="(\d{1,9})"', sect)
+    rechts = re.search(r'<w:pgMar\b[^>]*w:right="(\d{1,9})"', sect)
     if w and links and rechts:
         return max(2000, int(w.group(1)) - int(links.group(1)) - int(rechts.group(1)))
     return 9072
@@ -616,11 +700,16 @@ _HUISSTIJLEN: dict[str, Huisstijl] = {}
 
 def huisstijl(pad: Path | str) -> Huisstijl:
     """The prepared huisstijl for ``pad`` (once per process; keyed by path and mtime)."""
-    p = Path(pad).resolve()
+    from kit.loader import bestand_fout
+
+    fout = bestand_fout(pad)
+    if fout is not None:
+        raise InputError(bericht("huisstijl.onleesbaar", pad=pad, reden=fout.reden))
     try:
+        p = Path(pad).resolve()
         sleutel = f"{p}:{p.stat().st_mtime_ns}"
-    except OSError as e:
-        raise InputError(bericht("render.huisstijl_ontbreekt", pad=pad)) from e
+    except (OSError, ValueError, RuntimeError):
+        raise InputError(bericht("render.huisstijl_ontbreekt", pad=pad)) from None
     if sleutel not in _HUISSTIJLEN:
         _HUISSTIJLEN[sleutel] = Huisstijl(p)
     return _HUISSTIJLEN[sleutel]

@@ -24,9 +24,11 @@ class Finding:
 
     def als_tekst(self) -> str:
         """`FILE:LINE: fout: key.path: message (bron: …)` — the format of DESIGN.md."""
-        plaats = f"{self.bestand}:{self.regel if self.regel is not None else 0}"
+        from kit.berichten import toon  # key path and file name come from the user: escaped
+
+        plaats = f"{toon(self.bestand)}:{self.regel if self.regel is not None else 0}"
         bron = f" (bron: {self.bron})" if self.bron else ""
-        return f"{plaats}: {self.niveau}: {self.sleutel}: {self.bericht}{bron}"
+        return f"{plaats}: {self.niveau}: {toon(self.sleutel)}: {toon(self.bericht)}{bron}"
 
     def als_dict(self) -> dict:
         d = asdict(self)

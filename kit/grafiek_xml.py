@@ -429,8 +429,10 @@ def werkmap(g: "Grafiek", stijl: GrafiekStijl) -> list[tuple[str, bytes]]:
             notaties.append(n)
     teksten: list[str] = []
     index: dict[str, int] = {}
+    verwijzingen = [0]  # cells that refer to a shared string (sst count; uniqueCount = len(teksten))
 
     def s(tekst: str) -> int:
+        verwijzingen[0] += 1
         if tekst not in index:
             index[tekst] = len(teksten)
             teksten.append(tekst)
@@ -469,7 +471,7 @@ def werkmap(g: "Grafiek", stijl: GrafiekStijl) -> list[tuple[str, bytes]]:
     )
     sst = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<sst xmlns="{S_NS}" count="{len(teksten)}" uniqueCount="{len(teksten)}">'
+        f'<sst xmlns="{S_NS}" count="{verwijzingen[0]}" uniqueCount="{len(teksten)}">'
         + "".join(f'<si><t xml:space="preserve">{xml_tekst(t)}</t></si>' for t in teksten)
         + "</sst>"
     )

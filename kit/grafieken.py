@@ -46,7 +46,7 @@ class Reeks:
     """One data series: a column of the workbook."""
 
     naam: str
-    waarden: tuple[float, ...]
+    waarden: tuple[float | None, ...]   # None: no value (an empty point and cell)
     notatie: str = ""            # number format of this series ("" = the chart's)
     kleur: int | None = None     # index into the huisstijl's palette (None: by position)
     onzichtbaar: bool = False    # Gantt: the start series carries the bars, unseen

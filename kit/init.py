@@ -28,7 +28,7 @@ from typing import Any, Iterator
 
 import yaml
 
-from kit.berichten import bericht, heeft_bericht
+from kit.berichten import bericht, heeft_bericht, os_reden
 from kit.errors import InputError, Refused, UsageError
 from kit.manifest import schrijf_nieuw
 
@@ -58,9 +58,29 @@ def _controleer_naam(naam: str) -> str:
     schoon = " ".join((naam or "").split())
     if not schoon:
         raise UsageError(bericht("init.naam_leeg"))
+    _geen_stuurtekens(schoon)
     if not slug(schoon):
         raise UsageError(bericht("init.naam_ongeldig", naam=naam))
     return schoon
+
+
+def _geen_stuurtekens(naam: str) -> None:
+    """A name with a control character (or an undecodable byte of the command line) would
+    give a choice file the kit's own loader refuses, and documents Word cannot open."""
+    from kit.berichten import toon
+
+    for teken in naam:
+        if toon(teken) != teken or unicodedata.category(teken) in ("Cc", "Cs", "Co", "Cn"):
+            raise UsageError(bericht("init.naam_stuurteken", naam=naam, teken=toon(teken)))
+
+
+def _controleer_regio_plaats(regio: Path, doel: Path) -> None:
+    """The loader reads a regio file only in the new file's folder or below (kit.loader):
+    refuse to write an ``extends`` it would refuse."""
+    basis = os.path.realpath(doel.parent if str(doel.parent) else ".")
+    echt = os.path.realpath(regio)
+    if not (echt == basis or echt.startswith(basis.rstrip(os.sep) + os.sep)):
+        raise Refused(bericht("init.regio_buiten", regio=regio, pad=doel, map_voorbeeld=regio.parent / doel.name))
 
 
 # --- schema walking --------------------------------------------------------------------------
@@ -448,6 +468,7 @@ def maak_keuzebestand(naam: str, regio: Path | str | None = None, uitvoer: Path 
     if regio is not None:
         regio = Path(regio)
         _laad_regio(regio)
+        _controleer_regio_plaats(regio, doel)
         extends = Path(os.path.relpath(regio.resolve(), doel.parent.resolve())).as_posix()
     tekst = keuzebestand_tekst(naam, extends)
     _schrijf_nieuw(doel, tekst)
@@ -474,10 +495,10 @@ def _schrijf_nieuw(doel: Path, tekst: str) -> None:
     try:
         map_.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise InputError(bericht("init.niet_schrijfbaar", pad=doel, reden=e.strerror or e)) from None
+        raise InputError(bericht("init.niet_schrijfbaar", pad=doel, reden=os_reden(e))) from None
     try:
         schrijf_nieuw(doel, tekst.encode("utf-8"))
     except FileExistsError:
         raise Refused(bericht("init.bestaat_al", pad=doel)) from None
     except OSError as e:
-        raise InputError(bericht("init.niet_schrijfbaar", pad=doel, reden=e.strerror or e)) from None
+        raise InputError(bericht("init.niet_schrijfbaar", pad=doel, reden=os_reden(e))) from None

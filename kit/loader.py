@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -39,10 +40,11 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from kit.berichten import bericht
+from kit.berichten import bericht, os_reden
 from kit.errors import InputError
 
-__all__ = ["Aanname", "Choices", "Mark", "load_choices", "MAX_BYTES", "MAX_WAARDEN", "MAX_DIEPTE"]
+__all__ = ["Aanname", "Choices", "Mark", "load_choices", "lees_regulier_bestand", "lees_yaml", "BestandFout", "MAX_BYTES",
+           "MAX_WAARDEN", "MAX_DIEPTE"]
 
 #: A choice file is a few kilobytes; anything above this is not a choice file.
 MAX_BYTES = 2 * 1024 * 1024
@@ -86,6 +88,11 @@ _SYNTAX_UITLEG = (
     ("document start", "syntax_document"),
     ("alphabetic or numeric character", "syntax_anker"),
     ("undefined tag handle", "syntax_tag"),
+    # libyaml's nesting limit; its wording differs between versions ("exceeded max depth",
+    # "while increasing flow level exceeded maximum nesting depth"): match on the words
+    ("nesting", "syntax_te_diep"),
+    ("depth", "syntax_te_diep"),
+    ("flow level", "syntax_te_diep"),
 )
 
 
@@ -310,22 +317,159 @@ def _laad_keten(pad: Path, keten: list[Path], bestanden: list[Path]) -> _Entry:
         raise InputError(bericht("loader.extends_geen_tekst", bestand=pad, regel=regel, soort=_soort(knoop)))
     if not doel.strip():
         raise InputError(bericht("loader.extends_leeg", bestand=pad, regel=regel))
-    regio = pad.parent / doel
+    regio = _extends_doel(pad, doel, regel, keten[0] if keten else pad)
     nieuwe_keten = keten + [pad]
     bezocht = {os.path.realpath(p) for p in nieuwe_keten}
     if os.path.realpath(regio) in bezocht:
         raise InputError(
             bericht("loader.extends_kring", bestand=pad, regel=regel, keten=_keten_tekst(nieuwe_keten + [regio]))
         )
-    if not regio.exists():
+    soort = _soort_bestand(regio)
+    if soort == "niet_gevonden":
         raise InputError(
             bericht("loader.extends_niet_gevonden", bestand=pad, regel=regel, doel=doel, pad=regio,
                     keten=_keten_tekst(nieuwe_keten + [regio]))
         )
-    if regio.is_dir():
+    if soort == "is_map":
         raise InputError(bericht("loader.extends_is_map", bestand=pad, regel=regel, doel=doel, pad=regio))
     basis = _laad_keten(regio, nieuwe_keten, bestanden)
     return (wortel[0], wortel[1], wortel[2], _voeg_samen(basis[3], wortel[3]))
+
+
+# -- paths: what the loader may open --------------------------------------------------------
+
+
+class BestandFout(Exception):
+    """A file that cannot be read as a regular file. ``soort`` names the loader message
+    (``niet_gevonden``, ``is_map``, ``geen_bestand``, ``geen_toegang``, ``te_groot``,
+    ``nul_teken``, ``onleesbaar``); ``reden`` is the Dutch reason, without the file name."""
+
+    def __init__(self, soort: str, reden: str = ""):
+        super().__init__(reden or soort)
+        self.soort = soort
+        self.reden = reden or bericht("loader.reden_" + soort)
+
+
+def lees_regulier_bestand(pad: str | os.PathLike, max_bytes: int) -> bytes:
+    """The bytes of a *regular* file of at most ``max_bytes``; ``BestandFout`` otherwise.
+
+    A FIFO, socket or device is refused before it is read (reading a FIFO waits forever for
+    a writer, ``/dev/zero`` never ends); the open itself does not block (``O_NONBLOCK``) and
+    the check is repeated on the open file, so a file swapped in between is refused too.
+    NUL bytes, symlink loops and names that are too long give a Dutch reason, never the
+    system's English text.
+    """
+    naam = os.fspath(pad)
+    if "\x00" in str(naam):
+        raise BestandFout("nul_teken")
+    fout = bestand_fout(naam)
+    if fout is not None:
+        raise fout
+    vlaggen = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(naam, vlaggen)
+    except OSError as e:
+        raise _bestand_fout(e) from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise BestandFout("is_map")
+        if not stat.S_ISREG(st.st_mode):
+            raise BestandFout("geen_bestand")
+        if st.st_size > max_bytes:
+            raise BestandFout("te_groot")
+        delen: list[bytes] = []
+        over = max_bytes + 1
+        while over > 0:
+            stuk = os.read(fd, min(over, 1 << 20))
+            if not stuk:
+                break
+            delen.append(stuk)
+            over -= len(stuk)
+        inhoud = b"".join(delen)
+    except OSError as e:
+        raise _bestand_fout(e) from None
+    finally:
+        os.close(fd)
+    if len(inhoud) > max_bytes:
+        raise BestandFout("te_groot")
+    return inhoud
+
+
+def _soort_bestand(pad: Path) -> str | None:
+    """None for an existing regular file (symlinks followed); else the kind of refusal."""
+    fout = bestand_fout(pad)
+    return None if fout is None else fout.soort
+
+
+def bestand_fout(pad: str | os.PathLike) -> BestandFout | None:
+    """None for an existing regular file (symlinks followed); else why it cannot be read
+    (``is_map`` for a folder). Never blocks, never raises."""
+    try:
+        st = os.stat(pad)
+    except ValueError:  # a NUL byte in the name
+        return BestandFout("nul_teken")
+    except OSError as e:
+        return _bestand_fout(e)
+    if stat.S_ISDIR(st.st_mode):
+        return BestandFout("is_map")
+    if not stat.S_ISREG(st.st_mode):
+        return BestandFout("geen_bestand")
+    return None
+
+
+def _bestand_fout(e: OSError) -> BestandFout:
+    if isinstance(e, FileNotFoundError):
+        return BestandFout("niet_gevonden")
+    if isinstance(e, IsADirectoryError):
+        return BestandFout("is_map")
+    if isinstance(e, PermissionError):
+        return BestandFout("geen_toegang")
+    return BestandFout("onleesbaar", os_reden(e))
+
+
+def _binnen(pad: str, map_: str) -> bool:
+    return pad == map_ or pad.startswith(map_.rstrip(os.sep) + os.sep)
+
+
+def _extends_doel(pad: Path, doel: str, regel: int, gemeentebestand: Path) -> Path:
+    """The regio file ``doel`` names, relative to ``pad``'s folder, if the kit may read it.
+
+    A regio file must lie in the folder of the gemeente's own file (the file the user named)
+    or below it, also after following symlinks: ``extends: /etc/passwd`` or ``../../x`` would
+    make the kit read, and quote in its messages, any file on the machine.
+    """
+    if "\x00" in doel:
+        raise InputError(bericht("loader.extends_nul_teken", bestand=pad, regel=regel))
+    map_ = Path(gemeentebestand).parent
+    regio = pad.parent / doel
+    try:
+        echt = os.path.realpath(regio)
+        basis = os.path.realpath(map_)
+    except (OSError, ValueError):
+        echt, basis = "", "\x00"
+    if os.path.isabs(doel) or not _binnen(echt, basis):
+        raise InputError(bericht("loader.extends_buiten", bestand=pad, regel=regel, doel=doel,
+                                 map=map_ if str(map_) else "."))
+    return regio
+
+
+def lees_yaml(pad: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Any:
+    """Any YAML file of the kit's user (e.g. ``gemeente.teksten``) read as safely as a choice
+    file: regular file, UTF-8, no tags, no duplicate keys, bounded; plain Python values.
+    Every problem is an ``InputError`` with the loader's Dutch message (file and line)."""
+    pad = Path(pad)
+    try:
+        inhoud = lees_regulier_bestand(pad, max_bytes)
+    except BestandFout as e:
+        if e.soort == "te_groot":
+            raise InputError(bericht("loader.te_groot", bestand=pad, max_mb=max(1, max_bytes // (1024 * 1024)))) from None
+        raise InputError(bericht("loader." + e.soort, bestand=pad, reden=e.reden)) from None
+    tekst = _controleer_tekst(pad, inhoud)
+    bouwer = _Bouwer(pad)
+    bouwer.leeg_mag = True
+    wortel = bouwer.bouw(tekst)
+    return None if wortel is None else _naar_data(wortel[3])
 
 
 def _keten_tekst(keten: list[Path]) -> str:
@@ -363,19 +507,16 @@ def _lees_bestand(pad: Path) -> tuple[_Entry, _Entry | None]:
 
 def _lees_tekst(pad: Path) -> str:
     try:
-        with open(pad, "rb") as f:
-            inhoud = f.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(bericht("loader.niet_gevonden", bestand=pad)) from None
-    except IsADirectoryError:
-        raise InputError(bericht("loader.is_map", bestand=pad)) from None
-    except PermissionError:
-        sleutel = "loader.is_map" if pad.is_dir() else "loader.geen_toegang"
-        raise InputError(bericht(sleutel, bestand=pad)) from None
-    except OSError as e:
-        raise InputError(bericht("loader.onleesbaar", bestand=pad, reden=e.strerror or type(e).__name__)) from None
-    if len(inhoud) > MAX_BYTES:
-        raise InputError(bericht("loader.te_groot", bestand=pad, max_mb=MAX_BYTES // (1024 * 1024)))
+        inhoud = lees_regulier_bestand(pad, MAX_BYTES)
+    except BestandFout as e:
+        if e.soort == "te_groot":
+            raise InputError(bericht("loader.te_groot", bestand=pad, max_mb=MAX_BYTES // (1024 * 1024))) from None
+        raise InputError(bericht("loader." + e.soort, bestand=pad, reden=e.reden)) from None
+    return _controleer_tekst(pad, inhoud)
+
+
+def _controleer_tekst(pad: Path, inhoud: bytes) -> str:
+    """Bytes of a YAML file -> text: UTF-8 (a BOM allowed), no characters YAML refuses."""
     if inhoud.startswith(codecs.BOM_UTF8):
         inhoud = inhoud[len(codecs.BOM_UTF8):]
     elif inhoud.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
@@ -438,6 +579,7 @@ class _Bouwer:
         self.constructor = SafeConstructor()
         self.wortel: _Entry | None = None
         self.documenten = 0
+        self.leeg_mag = False                # lees_yaml: an empty file is None, not an error
 
     # -- messages -----------------------------------------------------------------------
     def fout(self, sleutel: str, regel: int, extra_sleutel: Any = None, **velden: Any) -> InputError:
@@ -471,14 +613,15 @@ class _Bouwer:
                     raise self.syntaxfout(e) from None
                 except yaml.YAMLError as e:  # ReaderError and the like: no mark
                     raise InputError(bericht("loader.syntax", bestand=self.pad, regel=1, kolom=1,
-                                             uitleg=bericht("loader.syntax_algemeen", melding=str(e).replace("\n", " ")),
-                                             samenhang="")) from None
+                                             uitleg=_syntax_uitleg(str(e)), samenhang="")) from None
                 if event is None or isinstance(event, StreamEndEvent):
                     break
                 self.verwerk(event)
         finally:
             loader.dispose()
-        if self.wortel is None:
+        if self.wortel is None or (self.leeg_mag and self.wortel[3].kinderen is None and self.wortel[3].waarde is None):
+            if self.leeg_mag:
+                return None
             raise InputError(bericht("loader.leeg", bestand=self.pad))
         knoop = self.wortel[3]
         if not isinstance(knoop.kinderen, dict):
@@ -491,14 +634,7 @@ class _Bouwer:
         mark = e.problem_mark or e.context_mark
         regel, kolom = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         probleem = e.problem or e.context or ""
-        uitleg = None
-        for stuk, sleutel in _SYNTAX_UITLEG:
-            if stuk in probleem:
-                uitleg = bericht("loader." + sleutel)
-                break
-        if uitleg is None:
-            melding = " ".join(filter(None, [e.context, e.problem]))
-            uitleg = bericht("loader.syntax_algemeen", melding=melding)
+        uitleg = _syntax_uitleg(probleem, e.context or "")
         samenhang = ""
         if (
             e.context_mark is not None
@@ -696,6 +832,22 @@ class _Bouwer:
             frame.samenvoegen.extend(e[3] for e in knoop.kinderen)
             return
         raise self.fout("samenvoegen_ongeldig", regel)
+
+
+def _syntax_uitleg(probleem: str, context: str = "") -> str:
+    """The Dutch explanation of a YAML problem; never the library's English words.
+
+    The known gists are matched as lower-case substrings of the problem (then of the
+    context); anything else gets a general Dutch explanation (file, line and column are in
+    the message around it).
+    """
+    for tekst in (probleem.lower(), context.lower()):
+        for stuk, sleutel in _SYNTAX_UITLEG:
+            if stuk.lower() in tekst:
+                if sleutel == "syntax_te_diep":
+                    return bericht("loader.syntax_te_diep", max=MAX_DIEPTE)
+                return bericht("loader." + sleutel)
+    return bericht("loader.syntax_algemeen")
 
 
 def _toon_tag(tag: str) -> str:

@@ -67,6 +67,44 @@ def _secties(doc: Document) -> tuple[list[str], dict[str, list[Blok]]]:
     return list(secties), secties
 
 
+def _sleutel(b: Blok) -> tuple:
+    """What aligns two blocks of a section: their content without the position label (lid
+    "2." that becomes "3." after an inserted lid is still the same lid)."""
+    if b.soort in ("alinea", "lijst"):
+        return (b.soort, b.stijl, b.lid, _norm(b.tekst), tuple(r.vet for r in b.runs))
+    if b.soort in ("tabel", "figuur"):
+        return (b.soort, b.anker)
+    return (b.soort,)
+
+
+def _norm(tekst: str) -> str:
+    return " ".join(tekst.split())
+
+
+def _woorden(tekst: str) -> list[str]:
+    return [w for w in _WOORD.findall(tekst) if not w.isspace()]
+
+
+def _gelijkenis(o: Blok, n: Blok) -> float:
+    """0..1: how much two blocks are the same paragraph / table (0: never paired)."""
+    if o.soort != n.soort:
+        return 0.0
+    if o.soort in ("tabel", "figuur"):
+        return 1.0 if o.anker == n.anker else 0.0
+    if o.soort not in ("alinea", "lijst") or o.lid != n.lid:
+        return 0.0
+    a, b = _woorden(o.tekst), _woorden(n.tekst)
+    if not a and not b:
+        return 1.0
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if sm.real_quick_ratio() < DREMPEL or sm.quick_ratio() < DREMPEL:
+        return 0.0
+    return sm.ratio()
+
+
+DREMPEL = 0.5   # below this share of common words two paragraphs are a deletion + an insertion
+
+
 def plan(oud: Document, nieuw: Document) -> list[Stap]:
     """The steps that turn ``oud`` into ``nieuw``, in the order of the new document."""
     o_ids, o_sec = _secties(oud)
@@ -85,44 +123,52 @@ def plan(oud: Document, nieuw: Document) -> list[Stap]:
     return stappen
 
 
+def _paar(o: Blok, n: Blok) -> Stap:
+    return Stap("gelijk" if _handtekening(o) == _handtekening(n) else "wijzig", o, n)
+
+
 def _sectie_plan(oud: list[Blok], nieuw: list[Blok]) -> list[Stap]:
+    """Paragraphs first (leden, onderdelen, tables matched on content), then words inside the
+    matched ones: an inserted lid is one insertion, the leden after it only get a new number."""
     stappen: list[Stap] = []
     if oud and oud[0].soort == "kop" and nieuw and nieuw[0].soort == "kop":
-        o_kop, n_kop = oud[0], nieuw[0]
-        stappen.append(Stap("gelijk" if _handtekening(o_kop) == _handtekening(n_kop) else "wijzig", o_kop, n_kop))
+        stappen.append(_paar(oud[0], nieuw[0]))
         oud, nieuw = oud[1:], nieuw[1:]
-    sm = difflib.SequenceMatcher(None, [_handtekening(b) for b in oud], [_handtekening(b) for b in nieuw], autojunk=False)
+    sm = difflib.SequenceMatcher(None, [_sleutel(b) for b in oud], [_sleutel(b) for b in nieuw], autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
-            stappen += [Stap("gelijk", o, n) for o, n in zip(oud[i1:i2], nieuw[j1:j2])]
-        elif op == "delete":
-            stappen += [Stap("del", oud=b) for b in oud[i1:i2]]
-        elif op == "insert":
-            stappen += [Stap("ins", nieuw=b) for b in nieuw[j1:j2]]
+            stappen += [_paar(o, n) for o, n in zip(oud[i1:i2], nieuw[j1:j2])]
         else:
             stappen += _koppel(oud[i1:i2], nieuw[j1:j2])
     return stappen
 
 
 def _koppel(oud: list[Blok], nieuw: list[Blok]) -> list[Stap]:
-    """Pair changed blocks that are the same paragraph with other words; the rest del/ins."""
+    """Best order-keeping pairing of changed blocks (most common words in total); the blocks
+    left unpaired are whole insertions and deletions."""
+    n, m = len(oud), len(nieuw)
+    if n * m > 40000:  # a rewritten document: no pairing, every block in or out
+        return [Stap("del", oud=b) for b in oud] + [Stap("ins", nieuw=b) for b in nieuw]
+    sim = [[_gelijkenis(o, x) for x in nieuw] for o in oud]
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            s = sim[i][j]
+            paar = best[i + 1][j + 1] + s if s >= DREMPEL else -1.0
+            best[i][j] = max(paar, best[i + 1][j], best[i][j + 1])
     stappen: list[Stap] = []
     i = j = 0
-    while i < len(oud) and j < len(nieuw):
-        o, n = oud[i], nieuw[j]
-        if o.soort == n.soort and o.soort in ("alinea", "lijst") and \
-                difflib.SequenceMatcher(None, _tekst(o), _tekst(n), autojunk=False).ratio() >= 0.4:
-            stappen.append(Stap("wijzig", o, n))
+    while i < n and j < m:
+        s = sim[i][j]
+        if s >= DREMPEL and best[i][j] == best[i + 1][j + 1] + s:
+            stappen.append(_paar(oud[i], nieuw[j]))
             i += 1
             j += 1
-            continue
-        # the one that is worst matched goes out first
-        beste_o = max((difflib.SequenceMatcher(None, _tekst(o), _tekst(x)).ratio() for x in nieuw[j:]), default=0)
-        if beste_o < 0.4:
-            stappen.append(Stap("del", oud=o))
+        elif best[i][j] == best[i + 1][j]:
+            stappen.append(Stap("del", oud=oud[i]))
             i += 1
         else:
-            stappen.append(Stap("ins", nieuw=n))
+            stappen.append(Stap("ins", nieuw=nieuw[j]))
             j += 1
     stappen += [Stap("del", oud=b) for b in oud[i:]]
     stappen += [Stap("ins", nieuw=b) for b in nieuw[j:]]
@@ -185,8 +231,14 @@ class RedlineLichaam(_Lichaam):
     # -- a whole block inserted or deleted
     def _markeer(self, xml: str, soort: str) -> str:
         wortel = etree.fromstring(f"<w:body {_NS_DECL}>{xml}</w:body>".encode("utf-8"))
+        self._markeer_el(wortel, soort)
+        return "".join(etree.tostring(c, encoding="unicode") for c in wortel)
+
+    def _markeer_el(self, wortel: etree._Element, soort: str) -> None:
+        """Mark everything under ``wortel`` inserted / deleted: the runs of a paragraph in one
+        ``w:ins``/``w:del`` (one tracked change per paragraph), the paragraph mark, table rows."""
         if soort == "del":
-            for bm in wortel.iter(f"{W}bookmarkStart", f"{W}bookmarkEnd"):
+            for bm in list(wortel.iter(f"{W}bookmarkStart", f"{W}bookmarkEnd")):
                 bm.getparent().remove(bm)
         for tr in wortel.iter(f"{W}tr"):
             trpr = tr.find(f"{W}trPr")
@@ -194,15 +246,20 @@ class RedlineLichaam(_Lichaam):
                 trpr = etree.Element(f"{W}trPr")
                 tr.insert(1 if len(tr) and tr[0].tag == f"{W}tblPrEx" else 0, trpr)
             trpr.append(self._merk(soort))
-        for p in wortel.iter(f"{W}p"):
-            for r in [c for c in p if c.tag == f"{W}r"]:
-                omhulsel = self._merk(soort)
-                r.addprevious(omhulsel)
-                omhulsel.append(r)
+        for p in list(wortel.iter(f"{W}p")):
+            omhulsel = None
+            for c in list(p):
+                if c.tag != f"{W}r":
+                    omhulsel = None
+                    continue
+                if omhulsel is None:
+                    omhulsel = self._merk(soort)
+                    c.addprevious(omhulsel)
+                omhulsel.append(c)
                 if soort == "del":
-                    for t in r.iter(f"{W}t"):
+                    for t in c.iter(f"{W}t"):
                         t.tag = f"{W}delText"
-                    for t in r.iter(f"{W}instrText"):
+                    for t in c.iter(f"{W}instrText"):
                         t.tag = f"{W}delInstrText"
             if _in_cel(p):
                 continue  # a cell keeps its paragraph mark; the row carries the change
@@ -214,7 +271,6 @@ class RedlineLichaam(_Lichaam):
             if rpr is None:
                 rpr = etree.SubElement(ppr, f"{W}rPr")
             rpr.insert(0, self._merk(soort))
-        return "".join(etree.tostring(c, encoding="unicode") for c in wortel)
 
     def _merk(self, soort: str) -> etree._Element:
         el = etree.Element(f"{W}{soort}")
@@ -223,18 +279,74 @@ class RedlineLichaam(_Lichaam):
         el.set(f"{W}date", self.datum)
         return el
 
-    # -- a changed heading or paragraph: word diff
+    # -- a changed heading, paragraph or table
     def _wijzig(self, oud: Blok, nieuw: Blok) -> str:
         if nieuw.soort == "kop":
             sid = self.s_kop.get(nieuw.niveau)
             extra = "" if sid else f'<w:keepNext/><w:outlineLvl w:val="{nieuw.niveau - 1}"/>'
             inhoud = self._woorddiff(_tokens([Run(oud.kop_tekst)]), _tokens([Run(nieuw.kop_tekst)]), vet=not sid)
             return alinea_xml(self._bm(bookmark_naam(nieuw.id), inhoud), sid, extra)
+        if nieuw.soort == "tabel" and oud.soort == "tabel":
+            return self._tabel_diff(oud, nieuw)
         if nieuw.soort not in ("alinea", "lijst") or oud.soort != nieuw.soort:
             return self._markeer(self.blok(oud), "del") + self._markeer(self.blok(nieuw), "ins")
         stijl, voor_n = self._stijl_en_voorvoegsel(nieuw)
         _, voor_o = self._stijl_en_voorvoegsel(oud)
         return alinea_xml(self._woorddiff(_tokens(oud.runs, voor_o), _tokens(nieuw.runs, voor_n)), stijl)
+
+    def _tabel_diff(self, oud: Blok, nieuw: Blok) -> str:
+        """A table compared cell by cell: rows matched, changed cells word by word, inserted and
+        deleted rows tracked as rows. The caption and the paragraph after the table stay."""
+        o_kol = max((len(r) for r in oud.rijen), default=1)
+        n_kol = max((len(r) for r in nieuw.rijen), default=1)
+        if o_kol != n_kol:  # other columns: another table
+            return self._markeer(self.blok(oud), "del") + self._markeer(self.blok(nieuw), "ins")
+        o_wortel = etree.fromstring(f"<w:body {_NS_DECL}>{self._zonder_bm(self.blok(oud))}</w:body>".encode("utf-8"))
+        n_wortel = etree.fromstring(f"<w:body {_NS_DECL}>{self.blok(nieuw)}</w:body>".encode("utf-8"))
+        o_tbl, n_tbl = o_wortel.find(f"{W}tbl"), n_wortel.find(f"{W}tbl")
+        o_rijen, n_rijen = o_tbl.findall(f"{W}tr"), n_tbl.findall(f"{W}tr")
+        # the caption: word diff when its number or title changed
+        bijschrift = n_tbl.getprevious()
+        o_tekst = f"{oud.label}. {oud.titel}" if oud.titel else oud.label
+        n_tekst = f"{nieuw.label}. {nieuw.titel}" if nieuw.titel else nieuw.label
+        if bijschrift is not None and o_tekst != n_tekst:
+            self._vervang_runs(bijschrift, self._woorddiff(_tokens([Run(o_tekst)]), _tokens([Run(n_tekst)])))
+        for tr in n_rijen:
+            n_tbl.remove(tr)
+        for soort, i, j in _rij_plan(oud.rijen, nieuw.rijen):
+            if soort == "ins":
+                self._markeer_el(n_rijen[j], "ins")
+                n_tbl.append(n_rijen[j])
+            elif soort == "del":
+                self._markeer_el(o_rijen[i], "del")
+                n_tbl.append(o_rijen[i])
+            else:
+                tr = n_rijen[j]
+                o_cel, n_cel = oud.rijen[i], nieuw.rijen[j]
+                for k, tc in enumerate(tr.findall(f"{W}tc")):
+                    a = o_cel[k] if k < len(o_cel) else ""
+                    b = n_cel[k] if k < len(n_cel) else ""
+                    if a != b:
+                        p = tc.find(f"{W}p")
+                        self._vervang_runs(p, self._woorddiff(_cel_tokens(a, j == 0), _cel_tokens(b, j == 0)))
+                n_tbl.append(tr)
+        return "".join(etree.tostring(c, encoding="unicode") for c in n_wortel)
+
+    @staticmethod
+    def _zonder_bm(xml: str) -> str:
+        return re.sub(r"<w:bookmark(Start|End)\b[^>]*/>", "", xml)
+
+    @staticmethod
+    def _vervang_runs(p: etree._Element, runs_xml_: str) -> None:
+        for c in [c for c in p if c.tag == f"{W}r"]:
+            p.remove(c)
+        nieuw = etree.fromstring(f"<w:p {_NS_DECL}>{runs_xml_}</w:p>".encode("utf-8"))
+        eind = p.find(f"{W}bookmarkEnd")
+        for c in list(nieuw):
+            if eind is not None:
+                eind.addprevious(c)
+            else:
+                p.append(c)
 
     def _stijl_en_voorvoegsel(self, b: Blok) -> tuple[str | None, str]:
         eigen = self._eigen_stijl(b)
@@ -246,28 +358,27 @@ class RedlineLichaam(_Lichaam):
             return eigen or self.s_lijst, b.label
         return eigen or self.s_opsomming, "•"
 
-    def _woorddiff(self, oud: list[Token], nieuw: list[Token], vet: bool = False) -> str:
-        sm = difflib.SequenceMatcher(None, oud, nieuw, autojunk=False)
+    def _woorddiff(self, oud: list[Token], nieuw: list[Token], vet: bool = False, rpr: str = "") -> str:
         delen = []
-        for op, i1, i2, j1, j2 in sm.get_opcodes():
+        for op, i1, i2, j1, j2 in woord_opcodes(oud, nieuw):
             if op == "equal":
-                delen.append(self._runs(nieuw[j1:j2], vet))
+                delen.append(self._runs(nieuw[j1:j2], vet, rpr=rpr))
                 continue
             if i2 > i1:
-                delen.append(f"<w:del {self._attr()}>{self._runs(oud[i1:i2], vet, verwijderd=True)}</w:del>")
+                delen.append(f"<w:del {self._attr()}>{self._runs(oud[i1:i2], vet, verwijderd=True, rpr=rpr)}</w:del>")
             if j2 > j1:
-                delen.append(f"<w:ins {self._attr()}>{self._runs(nieuw[j1:j2], vet)}</w:ins>")
+                delen.append(f"<w:ins {self._attr()}>{self._runs(nieuw[j1:j2], vet, rpr=rpr)}</w:ins>")
         return "".join(delen)
 
     @staticmethod
-    def _runs(tokens: list[Token], vet: bool, verwijderd: bool = False) -> str:
+    def _runs(tokens: list[Token], vet: bool, verwijderd: bool = False, rpr: str = "") -> str:
         delen: list[str] = []
         buf: list[str] = []
         buf_vet = False
 
         def spoel() -> None:
             if buf:
-                delen.append(run_xml(Run("".join(buf), vet=buf_vet or vet), verwijderd=verwijderd))
+                delen.append(run_xml(Run("".join(buf), vet=buf_vet or vet), verwijderd=verwijderd, rpr=rpr))
                 buf.clear()
 
         for soort, tekst, b in tokens:
@@ -278,9 +389,88 @@ class RedlineLichaam(_Lichaam):
                 buf.append(tekst)
                 continue
             spoel()
-            delen.append("<w:r><w:tab/></w:r>" if soort == "tab" else run_xml(Run("", vet=b or vet, regelbreuk=True)))
+            delen.append("<w:r><w:tab/></w:r>" if soort == "tab" else run_xml(Run("", vet=b or vet, regelbreuk=True), rpr=rpr))
         spoel()
         return "".join(delen)
+
+
+def woord_opcodes(oud: list[Token], nieuw: list[Token]) -> list[tuple[str, int, int, int, int]]:
+    """difflib opcodes on word tokens, cleaned up the way a reader (and Word's or LibreOffice's
+    Compare) sees a change: an equal piece between two changes that is no longer than the
+    changes on either side of it (a space, a comma, "het minimum") is folded into one change,
+    so "houdt het minimum van 12 uur aan" → "kiest voor 16 uur, meer dan het minimum" is one
+    deletion and one insertion, not five pieces."""
+    ops = [list(x) for x in difflib.SequenceMatcher(None, oud, nieuw, autojunk=False).get_opcodes()]
+
+    def lengte(tokens: list[Token]) -> int:
+        return sum(len(t) or 1 for _, t, _ in tokens)
+
+    def wijziging(op: list) -> int:
+        return max(lengte(oud[op[1]:op[2]]), lengte(nieuw[op[3]:op[4]]))
+
+    veranderd = True
+    while veranderd:
+        veranderd = False
+        for k in range(1, len(ops) - 1):
+            op = ops[k]
+            if op[0] != "equal" or ops[k - 1][0] == "equal" or ops[k + 1][0] == "equal":
+                continue
+            stuk = oud[op[1]:op[2]]
+            if _klein(stuk) or lengte(stuk) <= min(wijziging(ops[k - 1]), wijziging(ops[k + 1])):
+                voor, na = ops[k - 1], ops[k + 1]
+                ops[k - 1: k + 2] = [["replace", voor[1], na[2], voor[3], na[4]]]
+                veranderd = True
+                break
+    return [tuple(x) for x in ops]
+
+
+def _klein(tokens: list[Token]) -> bool:
+    tekst = "".join(t for _, t, _ in tokens)
+    return not tekst.strip() or len(tekst.strip()) <= 2 and all(s == "t" for s, _, _ in tokens)
+
+
+def _cel_tokens(cel: str, vet: bool) -> list[Token]:
+    runs: list[Run] = []
+    for j, stuk in enumerate(cel.split("\n")):
+        if j:
+            runs.append(Run("", vet=vet, regelbreuk=True))
+        runs.append(Run(stuk, vet=vet))
+    return _tokens(runs)
+
+
+def _rij_plan(oud: list[list[str]], nieuw: list[list[str]]) -> list[tuple[str, int, int]]:
+    """Rows of two tables aligned: ("gelijk"|"wijzig", i, j), ("del", i, -1), ("ins", -1, j)."""
+    def sim(a: list[str], b: list[str]) -> float:
+        if a == b:
+            return 1.0
+        if a and b and a[0] == b[0] and a[0].strip():
+            return 0.9  # same first cell: the same row with other figures
+        gelijk = sum(1 for x, y in zip(a, b) if x == y)
+        return gelijk / max(len(a), len(b), 1)
+
+    n, m = len(oud), len(nieuw)
+    s = [[sim(a, b) for b in nieuw] for a in oud]
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            paar = best[i + 1][j + 1] + s[i][j] if s[i][j] >= 0.5 else -1.0
+            best[i][j] = max(paar, best[i + 1][j], best[i][j + 1])
+    uit: list[tuple[str, int, int]] = []
+    i = j = 0
+    while i < n and j < m:
+        if s[i][j] >= 0.5 and best[i][j] == best[i + 1][j + 1] + s[i][j]:
+            uit.append(("wijzig" if oud[i] != nieuw[j] else "gelijk", i, j))
+            i += 1
+            j += 1
+        elif best[i][j] == best[i + 1][j]:
+            uit.append(("del", i, -1))
+            i += 1
+        else:
+            uit.append(("ins", -1, j))
+            j += 1
+    uit += [("del", k, -1) for k in range(i, n)]
+    uit += [("ins", -1, k) for k in range(j, m)]
+    return uit
 
 
 def _in_cel(p: etree._Element) -> bool:
@@ -359,3 +549,83 @@ def alinea_teksten(wortel: etree._Element | bytes, vanaf_bookmark: bool = True) 
 
 
 __all__ = ["Stap", "plan", "is_gewijzigd", "RedlineLichaam", "accepteer", "verwerp", "alinea_teksten"]
+
+
+# ------------------------------------------------------------------------------- the title block
+
+_MERKTEKEN = "\ue000kit-inhoud\ue000"
+
+
+def _titelblok(stijl, meta: Mapping, context: Mapping) -> tuple[str, list[etree._Element]]:
+    """The huisstijl's main part rendered up to the body: (its text up to the body, the title
+    block's paragraphs as elements)."""
+    from markupsafe import Markup
+
+    waarden = dict(context, meta=meta, inhoud=Markup(f"<w:p><w:r><w:t>{_MERKTEKEN}</w:t></w:r></w:p>"))
+    xml = stijl.sjablonen[stijl.hoofd].render(waarden)
+    kop = xml[: xml.index(f"<w:p><w:r><w:t>{_MERKTEKEN}")]
+    wortel = etree.fromstring(xml.encode("utf-8"))
+    body = wortel.find(f"{W}body")
+    alineas = []
+    for c in body:
+        if c.tag == f"{W}p" and _MERKTEKEN in "".join(c.itertext()):
+            break
+        alineas.append(c)
+    return kop, alineas
+
+
+def titelblok_redline(docx: bytes, stijl, oud: tuple[Mapping, Mapping], nieuw: tuple[Mapping, Mapping],
+                      eigen: tuple[Mapping, Mapping], auteur: str, datum: str) -> bytes:
+    """Replace the redline's own title block (written with ``eigen`` = (meta, context)) by the
+    old title block tracked into the new one: Accept All gives the new document's title page
+    (with its "Ter advisering aan …" notice), Reject All the old one's."""
+    import io
+    import zipfile
+
+    from kit.docx_writer import _zip
+
+    eigen_kop, _ = _titelblok(stijl, *eigen)
+    _, o_alineas = _titelblok(stijl, *oud)
+    _, n_alineas = _titelblok(stijl, *nieuw)
+    lichaam = RedlineLichaam.__new__(RedlineLichaam)
+    lichaam.auteur, lichaam.datum, lichaam.wijziging_id = auteur, datum, EERSTE_WIJZIGING_ID - 5000
+
+    def sleutel(p: etree._Element) -> tuple:
+        ppr = p.find(f"{W}pPr")
+        return (etree.tostring(ppr) if ppr is not None else b"", "".join(p.itertext()))
+
+    delen: list[str] = []
+    sm = difflib.SequenceMatcher(None, [sleutel(p) for p in o_alineas], [sleutel(p) for p in n_alineas], autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            delen += [etree.tostring(p, encoding="unicode") for p in n_alineas[j1:j2]]
+            continue
+        oude, nieuwe = o_alineas[i1:i2], n_alineas[j1:j2]
+        k = 0
+        while k < min(len(oude), len(nieuwe)) and sleutel(oude[k])[0] == sleutel(nieuwe[k])[0] \
+                and len(oude[k].findall(f"{W}r")) == 1 and len(nieuwe[k].findall(f"{W}r")) == 1:
+            p = nieuwe[k]
+            rpr = p.find(f"{W}r/{W}rPr")
+            rpr_xml = "".join(etree.tostring(c, encoding="unicode") for c in rpr) if rpr is not None else ""
+            inhoud = lichaam._woorddiff(_tokens([Run("".join(oude[k].itertext()))]),
+                                        _tokens([Run("".join(p.itertext()))]), rpr=rpr_xml)
+            lichaam._vervang_runs(p, inhoud)
+            delen.append(etree.tostring(p, encoding="unicode"))
+            k += 1
+        for p in oude[k:]:
+            delen.append(lichaam._markeer(etree.tostring(p, encoding="unicode"), "del"))
+        for p in nieuwe[k:]:
+            delen.append(lichaam._markeer(etree.tostring(p, encoding="unicode"), "ins"))
+    z = zipfile.ZipFile(io.BytesIO(docx))
+    delen_zip = []
+    for info in z.infolist():
+        data = z.read(info.filename)
+        if info.filename == stijl.hoofd:
+            tekst = data.decode("utf-8")
+            body = eigen_kop.rfind("<w:body")
+            body = eigen_kop.index(">", body) + 1
+            if not tekst.startswith(eigen_kop):
+                return docx  # a huisstijl that renders differently each time: leave it
+            data = (eigen_kop[:body] + "".join(delen) + tekst[len(eigen_kop):]).encode("utf-8")
+        delen_zip.append((info.filename, data))
+    return _zip(delen_zip)

@@ -11,9 +11,11 @@ Schema vocabulary beyond JSON Schema (draft 2020-12):
 - ``x-wettelijk``: the name of the law-table figure that bounds the value; a property with
   ``x-wettelijk`` and without ``default`` takes its default from that figure's value;
 - ``x-verwacht``: what a value must look like, in words ("een geheel aantal maanden");
-- ``x-documenten``: which of the five documents use a section.
+- ``x-documenten``: which of the five documents use a section;
 - ``x-instrument``: per key, the instrument(s) it lands in — ``verordening``, ``beleidsregels``,
-  ``uitvoering`` (shared/domain/juridisch.md); tests/test_instrumenten.py holds every template to it.
+  ``uitvoering`` (shared/domain/juridisch.md); tests/test_instrumenten.py holds every template to it;
+- ``formatMinimum`` / ``formatMaximum`` (the ajv-formats keywords): the earliest and latest
+  date a ``format: date`` key accepts.
 
 Key paths are dotted; list items may be written ``a.b[2]`` (the item schema is returned).
 """
@@ -54,14 +56,43 @@ def registry() -> Registry:
     paren = []
     for entry in sorted(map_.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".schema.json"):
-            paren.append((entry.name, Resource.from_contents(_bestand(entry.name), default_specification=DRAFT202012)))
+            # without "$schema": jsonschema would validate a referenced file with the plain
+            # Draft 2020-12 class and skip the kit's keywords (formatMinimum/formatMaximum)
+            inhoud = {k: v for k, v in _bestand(entry.name).items() if k != "$schema"}
+            paren.append((entry.name, Resource.from_contents(inhoud, default_specification=DRAFT202012)))
     return Registry().with_resources(paren)
+
+
+def _datum_grens(richting: str):
+    """``formatMinimum`` / ``formatMaximum`` (as in ajv-formats) for ``format: date``: the
+    earliest / latest date a key accepts. A wrong date is reported by ``format`` itself."""
+    import datetime as dt
+
+    from jsonschema.exceptions import ValidationError
+
+    def controleer(validator, grens, instance, sub):  # noqa: ARG001 - jsonschema's signature
+        if not isinstance(instance, str) or sub.get("format") != "date":
+            return
+        try:
+            datum, grensdatum = dt.date.fromisoformat(instance), dt.date.fromisoformat(grens)
+        except ValueError:
+            return
+        if (richting == "min" and datum < grensdatum) or (richting == "max" and datum > grensdatum):
+            yield ValidationError(f"{instance} {richting} {grens}")
+
+    return controleer
 
 
 @lru_cache(maxsize=1)
 def validator() -> Draft202012Validator:
-    """A validator for the whole choice file, with date format checking."""
-    return Draft202012Validator(schema(), registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    """A validator for the whole choice file, with date format checking and date bounds."""
+    from jsonschema import validators
+
+    klasse = validators.extend(Draft202012Validator, {
+        "formatMinimum": _datum_grens("min"),
+        "formatMaximum": _datum_grens("max"),
+    })
+    return klasse(schema(), registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def _volg_ref(sub: dict) -> dict:

@@ -17,12 +17,21 @@
 from __future__ import annotations
 
 import hashlib
+import math
+import operator
 import os
+import re
+import time
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import jinja2
+import jinja2.filters
+import jinja2.nodes
+import jinja2.utils
+import jinja2.visitor
 from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -30,7 +39,7 @@ from kit.notatie import euro, getal, procent  # the template filters of the same
 
 from kit.aannames import kaal, markering, ontdaan, punt_van
 from kit.berichten import bericht
-from kit.errors import InputError
+from kit.errors import InputError, KitError
 
 #: the kit's own templates (repository layout: kit/ and templates/ side by side)
 from kit.paden import SJABLONEN  # noqa: E402  (re-exported: templating.SJABLONEN)
@@ -99,11 +108,216 @@ class _KitCodeGenerator(CodeGenerator):
         super().write(x)
 
 
+# ------------------------------------------------------------------------------- budgets
+# A gemeente's own templates (gemeente.teksten, the huisstijl) are code written by others:
+# whatever they do, a render ends with the documents or with a Dutch message naming the
+# template and line, within a budget of loop steps, time, number sizes and output.
+
+#: loop iterations per document (the kit's own templates need a few thousand)
+MAX_STAPPEN = 1_000_000
+#: seconds per document render
+MAX_SECONDEN = 60.0
+#: characters of markup per document (the kit's documents are about 100 000)
+MAX_UITVOER = 20_000_000
+#: length of a string or list a template may make with ``*``, ``center``, ``indent`` …
+MAX_LENGTE = 1_000_000
+#: numbers the notation filters print (a budget of a gemeente is far below 10^15 euro)
+MAX_GETAL = 10**15
+#: exponent of ``**`` (``9**9**9`` would compute for hours)
+MAX_EXPONENT = 1000
+
+
+class SjabloonFout(Exception):
+    """Raised by a filter or global when a template asks for something impossible.
+    ``str(e)`` is the Dutch reason; :func:`sjabloon_melding` adds template and line."""
+
+
+class _Budget:
+    __slots__ = ("stappen", "einde", "uitvoer")
+
+    def __init__(self) -> None:
+        self.stappen = 0
+        self.uitvoer = 0
+        self.einde = time.monotonic() + MAX_SECONDEN
+
+    def tijd(self) -> None:
+        if time.monotonic() > self.einde:
+            raise SjabloonFout(bericht("sjabloon.te_lang_bezig", seconden=int(MAX_SECONDEN)))
+
+
+_BUDGET: ContextVar[_Budget | None] = ContextVar("kit_sjabloon_budget", default=None)
+
+
+def _budget() -> _Budget:
+    budget = _BUDGET.get()
+    if budget is None:  # a template rendered outside render_veilig: a budget of its own
+        budget = _Budget()
+        _BUDGET.set(budget)
+    return budget
+
+
+def _tel(iterable: Any) -> Iterator[Any]:
+    """Every ``{% for %}`` iterates through this (see ``_Omgeving._parse``)."""
+    budget = _budget()
+    for item in iterable:
+        budget.stappen += 1
+        if budget.stappen & 1023 == 0:
+            if budget.stappen > MAX_STAPPEN:
+                raise SjabloonFout(bericht("sjabloon.te_veel_stappen", max=getal(MAX_STAPPEN)))
+            budget.tijd()
+        yield item
+
+
+def _lengte(waarde: Any) -> int:
+    return len(waarde) if isinstance(waarde, (str, bytes, list, tuple)) else 0
+
+
+def _veilige_binop(operator: str, links: Any, rechts: Any) -> Any:
+    """``*``, ``**``, ``%``, ``/``, ``//`` and ``+`` with bounds and Dutch messages."""
+    _budget().tijd()
+    if operator == "**" and isinstance(rechts, (int, float)) and not isinstance(rechts, bool):
+        if abs(rechts) > MAX_EXPONENT and isinstance(links, (int, float)) and abs(links) not in (0, 1):
+            raise SjabloonFout(bericht("sjabloon.getal_te_groot"))
+    if operator == "*":
+        for reeks, aantal in ((links, rechts), (rechts, links)):
+            if _lengte(reeks) and isinstance(aantal, int) and _lengte(reeks) * aantal > MAX_LENGTE:
+                raise SjabloonFout(bericht("sjabloon.te_lang", max=getal(MAX_LENGTE)))
+    if operator == "+" and _lengte(links) + _lengte(rechts) > MAX_LENGTE:
+        raise SjabloonFout(bericht("sjabloon.te_lang", max=getal(MAX_LENGTE)))
+    if operator == "%" and isinstance(links, str) and re.search(r"\d{6,}", links):
+        raise SjabloonFout(bericht("sjabloon.te_lang", max=getal(MAX_LENGTE)))
+    try:
+        uitkomst = _BINOPS[operator](links, rechts)
+    except ZeroDivisionError:
+        raise SjabloonFout(bericht("sjabloon.deling_door_nul")) from None
+    except OverflowError:
+        raise SjabloonFout(bericht("sjabloon.getal_te_groot")) from None
+    if isinstance(uitkomst, int) and not isinstance(uitkomst, bool) and uitkomst.bit_length() > 3000:
+        raise SjabloonFout(bericht("sjabloon.getal_te_groot"))
+    return uitkomst
+
+
+_BINOPS = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+    "//": operator.floordiv, "**": operator.pow, "%": operator.mod,
+}
+
+
+def _breedte(*waarden: Any) -> None:
+    for w in waarden:
+        if isinstance(w, int) and not isinstance(w, bool) and abs(w) > MAX_LENGTE:
+            raise SjabloonFout(bericht("sjabloon.te_lang", max=getal(MAX_LENGTE)))
+
+
+def _begrensd_filter(filter_: Any) -> Any:
+    """A Jinja filter whose number arguments make strings or lists (``center(10**9)``)."""
+
+    def begrensd(*args: Any, **kwargs: Any) -> Any:
+        _breedte(*args[1:], *kwargs.values())
+        if args and isinstance(args[0], str) and filter_ is jinja2.filters.do_format and re.search(r"\d{6,}", args[0]):
+            raise SjabloonFout(bericht("sjabloon.te_lang", max=getal(MAX_LENGTE)))
+        return filter_(*args, **kwargs)
+
+    for eigenschap in ("jinja_pass_arg",):  # keep pass_context / pass_environment markers
+        if hasattr(filter_, eigenschap):
+            setattr(begrensd, eigenschap, getattr(filter_, eigenschap))
+    return begrensd
+
+
+_BEGRENSDE_FILTERS = ("center", "indent", "wordwrap", "format", "slice", "batch", "truncate", "replace")
+
+
+class _Onbekend(jinja2.StrictUndefined):
+    """StrictUndefined that says in Dutch what does not exist (never Jinja's English)."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        if self._undefined_hint is not None:  # the sandbox: an attribute it will not give
+            return bericht("sjabloon.onveilig", naam=_kort(self._undefined_name))
+        if self._undefined_obj is jinja2.utils.missing:
+            return bericht("sjabloon.naam_onbekend", naam=_kort(self._undefined_name))
+        if not isinstance(self._undefined_name, str):
+            return bericht("sjabloon.element_onbekend", naam=_kort(self._undefined_name),
+                           soort=_soort(self._undefined_obj))
+        return bericht("sjabloon.onderdeel_onbekend", naam=_kort(self._undefined_name), soort=_soort(self._undefined_obj))
+
+
+def _soort(waarde: Any) -> str:
+    if isinstance(waarde, dict):
+        return bericht("sjabloon.soort_groep")
+    if isinstance(waarde, (list, tuple)):
+        return bericht("sjabloon.soort_lijst")
+    if isinstance(waarde, str):
+        return bericht("sjabloon.soort_tekst")
+    if isinstance(waarde, (int, float)):
+        return bericht("sjabloon.soort_getal")
+    return bericht("sjabloon.soort_waarde")
+
+
+def _kort(waarde: Any, max_: int = 60) -> str:
+    try:
+        tekst = str(waarde)
+    except Exception:  # noqa: BLE001 - e.g. an int beyond the digit limit
+        tekst = type(waarde).__name__
+    return tekst if len(tekst) <= max_ else tekst[: max_ - 1] + "…"
+
+
+class _Teller(jinja2.visitor.NodeTransformer):
+    """Wraps the iterable of every ``{% for %}`` in ``environment.kit_tel(...)``."""
+
+    def visit_For(self, node: jinja2.nodes.For) -> jinja2.nodes.For:
+        self.generic_visit(node)
+        node.iter = jinja2.nodes.Call(jinja2.nodes.EnvironmentAttribute("kit_tel"), [node.iter], [], None, None,
+                                      lineno=node.lineno)
+        return node
+
+
+class _Begrensd:
+    """The bounded parts of the sandbox, shared by the document and the huisstijl environment."""
+
+    intercepted_binops = frozenset(_BINOPS)
+    kit_tel = staticmethod(_tel)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        return _veilige_binop(operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
+        _budget().tijd()
+        eigenaar = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
+        if isinstance(eigenaar, (str, list, tuple)):  # 'x'.ljust(10**9), '{:999999999}'.format(1)
+            _breedte(*args, *kwargs.values())
+            if isinstance(eigenaar, str) and re.search(r"\d{6,}", eigenaar):
+                raise SjabloonFout(bericht("sjabloon.te_lang", max=getal(MAX_LENGTE)))
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> jinja2.nodes.Template:
+        return _Teller().visit(super()._parse(source, name, filename))
+
+    def begrens_filters(self) -> None:
+        for naam in _BEGRENSDE_FILTERS:
+            if naam in self.filters:
+                self.filters[naam] = _begrensd_filter(self.filters[naam])
+
+
+def veilige_omgeving(**opties: Any) -> SandboxedEnvironment:
+    """A sandboxed environment with the kit's budgets and Dutch messages (for the huisstijl)."""
+
+    class _Veilig(_Begrensd, SandboxedEnvironment):
+        pass
+
+    opties.setdefault("undefined", _Onbekend)
+    env = _Veilig(**opties)
+    env.begrens_filters()
+    return env
+
+
 _DICT_ATTRIBUTEN = frozenset(dir(dict))
 _VEILIG: dict[tuple[type, str], bool] = {}
 
 
-class _Omgeving(SandboxedEnvironment):
+class _Omgeving(_Begrensd, SandboxedEnvironment):
     code_generator_class = _KitCodeGenerator
     kit_markup = Markup
 
@@ -155,7 +369,10 @@ def datum(waarde: Any) -> str:
     elif isinstance(waarde, dt.date):
         d = waarde
     else:
-        d = dt.date.fromisoformat(str(waarde).strip())
+        try:
+            d = dt.date.fromisoformat(str(waarde).strip())
+        except ValueError:
+            raise SjabloonFout(bericht("sjabloon.filter_datum", waarde=_kort(waarde))) from None
     return f"{d.day} {_taal()['maanden'][d.month - 1]} {d.year}"
 
 
@@ -227,7 +444,10 @@ def _schema_knoop(keypath: str) -> dict:
 
 def label(keypath: str) -> str:
     """The schema's Dutch ``title`` of a choice key."""
-    return _schema_knoop(keypath)["title"]
+    try:
+        return _schema_knoop(str(keypath))["title"]
+    except KeyError:
+        raise SjabloonFout(bericht("sjabloon.label_onbekend", sleutel=_kort(keypath))) from None
 
 
 def enum_label(keypath: str, waarde: Any) -> str:
@@ -237,6 +457,23 @@ def enum_label(keypath: str, waarde: Any) -> str:
     except KeyError:
         labels = {}
     return labels.get(str(waarde), str(waarde))
+
+
+def _getalfilter(functie, naam: str):
+    """``euro``/``getal``/``procent`` for templates: a Dutch message for what is not a number."""
+
+    def filter_(waarde: Any, *args: Any) -> str:
+        if isinstance(waarde, float) and not math.isfinite(waarde):
+            raise SjabloonFout(bericht("sjabloon.filter_getal", filter=naam, waarde=_kort(waarde)))
+        if isinstance(waarde, (int, float)) and not isinstance(waarde, bool) and abs(waarde) >= MAX_GETAL:
+            raise SjabloonFout(bericht("sjabloon.filter_getal_groot", filter=naam, waarde=_kort(waarde)))
+        try:
+            return functie(waarde, *args)
+        except (ArithmeticError, ValueError, TypeError):
+            raise SjabloonFout(bericht("sjabloon.filter_getal", filter=naam, waarde=_kort(waarde))) from None
+
+    filter_.__name__ = naam
+    return filter_
 
 
 def _met_markering(functie):
@@ -271,9 +508,9 @@ def gemarkeerd_als(tekst: Any, bron: Any) -> Any:
 
 FILTERS = {
     "datum": datum,
-    "euro": euro,
-    "getal": getal,
-    "procent": procent,
+    "euro": _getalfilter(euro, "euro"),
+    "getal": _getalfilter(getal, "getal"),
+    "procent": _getalfilter(procent, "procent"),
     "opsomming": opsomming,
     "maanden": maanden,
     "weken": weken,
@@ -287,20 +524,82 @@ GLOBALS["enum_label"] = _met_markering(enum_label)
 GLOBALS["gemarkeerd_als"] = gemarkeerd_als
 
 
-def _lader(bron: Path) -> jinja2.BaseLoader:
-    """A folder of templates, or a YAML file ``{template path: template text}``."""
-    if bron.is_dir():
-        return jinja2.FileSystemLoader(str(bron), encoding="utf-8")
-    if bron.is_file() and bron.suffix.lower() in (".yaml", ".yml"):
-        import yaml
+#: size of one template file of a gemeente (the kit's largest is about 20 kB)
+MAX_SJABLOON_BYTES = 1024 * 1024
+
+
+class _MapLader(jinja2.BaseLoader):
+    """A gemeente's folder of templates: regular files inside the folder only.
+
+    A symlink that points outside the folder is refused (a shared template pack could
+    otherwise pull any file of the machine into a document); a FIFO or device is refused
+    before it is read; a name with ``..`` is not a template.
+    """
+
+    def __init__(self, map_: Path):
+        self.map = Path(map_)
+        self.echt = os.path.realpath(self.map)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        from kit.loader import BestandFout, lees_regulier_bestand
 
         try:
-            data = yaml.safe_load(bron.read_text(encoding="utf-8")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-            raise InputError(bericht("render.teksten_onleesbaar", pad=bron, fout=e)) from e
+            delen = jinja2.loaders.split_template_path(template)
+        except jinja2.TemplateNotFound:
+            raise
+        pad = os.path.join(self.map, *delen)
+        if "\x00" in pad or not os.path.lexists(pad):
+            raise jinja2.TemplateNotFound(template)
+        echt = os.path.realpath(pad)
+        if not (echt == self.echt or echt.startswith(self.echt.rstrip(os.sep) + os.sep)):
+            raise InputError(bericht("sjabloon.buiten_map", pad=pad, map=self.map))
+        try:
+            data = lees_regulier_bestand(pad, MAX_SJABLOON_BYTES)
+        except BestandFout as e:
+            raise InputError(bericht("sjabloon.onleesbaar", pad=pad, reden=e.reden)) from None
+        try:
+            tekst = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            regel = data.count(b"\n", 0, e.start) + 1
+            raise InputError(bericht("sjabloon.geen_utf8", pad=pad, regel=regel)) from None
+        return tekst, pad, lambda: True
+
+    def list_templates(self) -> list[str]:
+        return []
+
+
+class _YamlLader(jinja2.BaseLoader):
+    """A YAML file ``{template path: template text}``; the file name shows in messages."""
+
+    def __init__(self, bron: Path, data: dict[str, str]):
+        self.bron = bron
+        self.data = data
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        if template not in self.data:
+            raise jinja2.TemplateNotFound(template)
+        return self.data[template], bericht("sjabloon.in_yaml", pad=self.bron, sjabloon=template), lambda: True
+
+
+def _lader(bron: Path) -> jinja2.BaseLoader:
+    """A folder of templates, or a YAML file ``{template path: template text}``."""
+    from kit.loader import bestand_fout, lees_yaml
+
+    fout = bestand_fout(bron)
+    soort = None if fout is None else fout.soort
+    if soort == "is_map" and os.path.realpath(bron) == os.path.realpath(SJABLONEN):
+        return jinja2.FileSystemLoader(str(bron), encoding="utf-8")  # the kit's own templates
+    if soort == "is_map":
+        return _MapLader(bron)
+    if soort is None and bron.suffix.lower() in (".yaml", ".yml"):
+        data = lees_yaml(bron)
+        if data is None:
+            data = {}
         if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
             raise InputError(bericht("render.teksten_geen_map", pad=bron))
-        return jinja2.DictLoader(data)
+        return _YamlLader(bron, data)
+    if fout is not None and soort != "is_map":
+        raise InputError(bericht("sjabloon.teksten_onleesbaar", pad=bron, reden=fout.reden))
     raise InputError(bericht("render.teksten_geen_map", pad=bron))
 
 
@@ -350,7 +649,7 @@ def maak_omgeving(mappen: list[Path], **opties: Any) -> jinja2.Environment:
     opties.setdefault("bytecode_cache", _bytecode_cache())
     env = _Omgeving(
         loader=loader,
-        undefined=jinja2.StrictUndefined,
+        undefined=_Onbekend,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -361,6 +660,7 @@ def maak_omgeving(mappen: list[Path], **opties: Any) -> jinja2.Environment:
         **opties,
     )
     env.filters.update(FILTERS)
+    env.begrens_filters()
     env.globals.update(GLOBALS)
     return env
 
@@ -393,48 +693,152 @@ class Sjablonen:
             for document in documenten:
                 map_ = bron / Path(DOCUMENTEN.get(document, document)).parent
                 if map_.is_dir():
-                    uit.update(p for p in map_.rglob("*") if p.is_file())
+                    uit.update(p for p in map_.rglob("*") if _eigen_bestand(p, bron))
             gedeeld = bron / "_gedeeld"
             if gedeeld.is_dir():
-                uit.update(p for p in gedeeld.rglob("*.j2") if p.is_file())
+                uit.update(p for p in gedeeld.rglob("*.j2") if _eigen_bestand(p, bron))
         return sorted(uit)
 
     def sjabloon(self, document: str) -> jinja2.Template:
         naam = DOCUMENTEN.get(document, document)
         try:
             return self.env.get_template(naam)
-        except jinja2.TemplateSyntaxError as e:
-            raise InputError(bericht("render.sjabloon_syntax", sjabloon=e.filename or naam, regel=e.lineno, fout=e.message)) from e
+        except KitError:
+            raise
         except jinja2.TemplateNotFound as e:
-            raise InputError(bericht("render.sjabloon_ontbreekt", sjabloon=naam)) from e
+            if e.name not in (None, naam):  # an {% include %} or {% extends %} of a template that is not there
+                raise InputError(sjabloon_melding(e, naam)) from None
+            raise InputError(bericht("render.sjabloon_ontbreekt", sjabloon=naam)) from None
+        except Exception as e:  # noqa: BLE001 - syntax errors, and anything a template's code can raise
+            raise InputError(sjabloon_melding(e, naam)) from None
 
     def render(self, document: str, context: Mapping[str, Any]) -> str:
         """The markup of ``document`` (a name of DOCUMENTEN or a template path)."""
         sjabloon = self.sjabloon(document)
-        try:
-            return sjabloon.render(context)
-        except jinja2.UndefinedError as e:
-            raise InputError(bericht("render.sjabloon_onbekend", sjabloon=_plaats(e, sjabloon.name), fout=e.message)) from e
-        except jinja2.TemplateSyntaxError as e:
-            raise InputError(bericht("render.sjabloon_syntax", sjabloon=e.filename or e.name, regel=e.lineno, fout=e.message)) from e
-        except jinja2.TemplateError as e:
-            raise InputError(bericht("render.sjabloon_fout", sjabloon=_plaats(e, sjabloon.name), fout=str(e))) from e
+        return render_veilig(sjabloon, context)
+
+
+def _eigen_bestand(pad: Path, map_: Path) -> bool:
+    """A regular file inside ``map_`` after following symlinks (what the manifest may hash)."""
+    try:
+        echt, basis = os.path.realpath(pad), os.path.realpath(map_)
+        return (echt.startswith(basis.rstrip(os.sep) + os.sep)) and pad.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def render_veilig(sjabloon: jinja2.Template, context: Mapping[str, Any], max_uitvoer: int = MAX_UITVOER) -> str:
+    """Render ``sjabloon`` within the budgets; every failure an ``InputError`` in Dutch that
+    names the template and line (never Jinja's or Python's English, never a traceback)."""
+    budget = _Budget()
+    token = _BUDGET.set(budget)
+    delen: list[str] = []
+    try:
+        for stuk in sjabloon.generate(context):
+            budget.uitvoer += len(stuk)
+            if budget.uitvoer > max_uitvoer:
+                raise SjabloonFout(bericht("sjabloon.te_veel_uitvoer", max=getal(max_uitvoer)))
+            delen.append(stuk)
+    except KitError:
+        raise
+    except Exception as e:  # noqa: BLE001 - see sjabloon_melding
+        raise InputError(sjabloon_melding(e, sjabloon.name or "")) from None
+    finally:
+        _BUDGET.reset(token)
+    return "".join(delen)
+
+
+def sjabloon_melding(fout: BaseException, standaard: str) -> str:
+    """"Sjabloon X, regel N: <Dutch reason>" for anything a template can raise."""
+    if isinstance(fout, jinja2.TemplateSyntaxError):
+        naam = fout.filename or fout.name or standaard
+        return bericht("sjabloon.fout", sjabloon=_toon_naam(naam), regel=fout.lineno or 1, reden=_syntax_reden(fout))
+    naam, regel = _plaats_in_sjabloon(fout, standaard)
+    plaats = bericht("sjabloon.fout", sjabloon=_toon_naam(naam), regel=regel, reden="{reden}") if regel else \
+        bericht("sjabloon.fout_zonder_regel", sjabloon=_toon_naam(naam), reden="{reden}")
+    return plaats.replace("{reden}", _reden(fout))
+
+
+def _toon_naam(naam: str) -> str:
+    try:
+        return Path(naam).resolve().relative_to(SJABLONEN.resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):
+        return naam
+
+
+def _plaats_in_sjabloon(fout: BaseException, standaard: str) -> tuple[str, int | None]:
+    """The innermost template frame of Jinja's rewritten traceback: (file name, line)."""
+    naam, regel = standaard, None
+    tb = fout.__traceback__
+    diepte = 0
+    while tb is not None and diepte < 10_000:
+        frame = tb.tb_frame
+        if "__jinja_exception__" in frame.f_globals or frame.f_code.co_filename.endswith(".j2"):
+            naam, regel = frame.f_code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+        diepte += 1
+    return naam, regel
+
+
+def _reden(fout: BaseException) -> str:
+    """The Dutch reason of an exception raised while a template runs."""
+    if isinstance(fout, SjabloonFout):
+        return str(fout)
+    if isinstance(fout, jinja2.UndefinedError):
+        return fout.message if fout.message and not fout.message.startswith("'") else bericht("sjabloon.naam_onbekend", naam="?")
+    if isinstance(fout, jinja2.exceptions.SecurityError):
+        return bericht("sjabloon.onveilig_algemeen")
+    if isinstance(fout, jinja2.TemplateNotFound):
+        return bericht("sjabloon.include_ontbreekt", naam=_kort(fout.name))
+    if isinstance(fout, RecursionError):
+        return bericht("sjabloon.kring")
+    if isinstance(fout, ZeroDivisionError):
+        return bericht("sjabloon.deling_door_nul")
+    if isinstance(fout, OverflowError):
+        return bericht("sjabloon.reeks_te_lang" if "range" in str(fout).lower() else "sjabloon.getal_te_groot")
+    if isinstance(fout, MemoryError):
+        return bericht("sjabloon.geheugen")
+    if isinstance(fout, ValueError) and "digits" in str(fout):
+        return bericht("sjabloon.getal_te_groot")
+    if isinstance(fout, (KeyError, IndexError, AttributeError, LookupError)):
+        return bericht("sjabloon.bestaat_niet")
+    if isinstance(fout, TypeError):
+        return bericht("sjabloon.verkeerde_soort")
+    return bericht("sjabloon.onbekende_fout", soort=type(fout).__name__)
+
+
+# Jinja's syntax messages -> Dutch (matched in the lower-cased message; first hit wins).
+_SYNTAX = (
+    (re.compile(r"encountered unknown tag '([^']*)'"), "sjabloon.syntax_onbekende_opdracht"),
+    (re.compile(r"no filter named '([^']*)'"), "sjabloon.syntax_onbekend_filter"),
+    (re.compile(r"no test named '([^']*)'"), "sjabloon.syntax_onbekende_test"),
+    (re.compile(r"unexpected end of template"), "sjabloon.syntax_einde"),
+    (re.compile(r"missing end of comment tag"), "sjabloon.syntax_commentaar"),
+    (re.compile(r"unexpected char '(.)'"), "sjabloon.syntax_teken"),
+    (re.compile(r"unexpected '([^']*)'"), "sjabloon.syntax_onverwacht"),
+    (re.compile(r"expected token '([^']*)', got '([^']*)'"), "sjabloon.syntax_verwacht"),
+    (re.compile(r"expected an expression"), "sjabloon.syntax_expressie"),
+    (re.compile(r"block '([^']*)' defined twice"), "sjabloon.syntax_blok_dubbel"),
+    (re.compile(r"unclosed|unterminated|eof"), "sjabloon.syntax_niet_afgesloten"),
+)
+
+
+def _syntax_reden(fout: jinja2.TemplateSyntaxError) -> str:
+    melding = (fout.message or "").lower()
+    for patroon, sleutel in _SYNTAX:
+        m = patroon.search(melding)
+        if m:
+            return bericht(sleutel, naam=_kort(m.group(1)) if m.groups() else "",
+                           gevonden=_kort(m.group(2)) if len(m.groups()) > 1 else "")
+    return bericht("sjabloon.syntax_algemeen")
 
 
 def _plaats(fout: BaseException, standaard: str) -> str:
     """"verordening/artikelen/pip.md.j2, regel 12" from Jinja's rewritten traceback."""
-    plaats = standaard
-    tb = fout.__traceback__
-    while tb is not None:
-        bestand = tb.tb_frame.f_code.co_filename
-        if bestand.endswith(".j2"):
-            try:
-                bestand = Path(bestand).resolve().relative_to(SJABLONEN).as_posix()
-            except ValueError:
-                pass
-            plaats = bericht("render.sjabloon_regel", sjabloon=bestand, regel=tb.tb_lineno)
-        tb = tb.tb_next
-    return plaats
+    naam, regel = _plaats_in_sjabloon(fout, standaard)
+    if regel is None:
+        return naam
+    return bericht("render.sjabloon_regel", sjabloon=_toon_naam(naam), regel=regel)
 
 
 _CACHE: dict[tuple[str, str], Sjablonen] = {}

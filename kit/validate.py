@@ -20,13 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import math
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from kit import schema as kschema
-from kit.berichten import bericht
+from kit.berichten import bericht, toon_json
 from kit.errors import KitError
 from kit.findings import FOUT, WAARSCHUWING, Finding
 from kit.minima import Figuur, met_eenheid, wettabel
@@ -168,6 +169,8 @@ def _schema_bevindingen(choices: Any, data: Any, regio: bool = False) -> list[Fi
     except RecursionError:
         fouten = []
     for fout in fouten:
+        if _niet_eindig(fout.instance):
+            continue  # regel_eindige_getallen says it once, in words
         for keypath, tekst in _vertaal(fout):
             if regio and fout.validator == "required" and keypath in REGIO_VRIJ:
                 continue
@@ -227,6 +230,10 @@ def _vertaal(fout: Any) -> list[tuple[str, str]]:
         return [(keypath, bericht("validate.te_veel", label=lbl, grens=fout.validator_value))]
     if soort == "pattern":
         return [(keypath, bericht("validate.patroon", label=lbl, waarde=_kort(waarde)))]
+    if soort == "formatMinimum":
+        return [(keypath, bericht("validate.datum_te_vroeg", label=lbl, waarde=_kort(waarde), grens=fout.validator_value))]
+    if soort == "formatMaximum":
+        return [(keypath, bericht("validate.datum_te_laat", label=lbl, waarde=_kort(waarde), grens=fout.validator_value))]
     if soort == "format" and fout.validator_value == "date":
         return [(keypath, bericht("validate.datum", label=lbl, waarde=_kort(waarde)))]
     eis = f"{soort}: {_kort(fout.validator_value)}"
@@ -448,6 +455,61 @@ def regel_tolk_tegenstrijdig(choices: Any, wet: dict[str, Figuur]) -> Iterable[F
         yield bevinding(choices, WAARSCHUWING, "tolk.inzet", bericht("validate.tolk_tegenstrijdig"))
 
 
+# --- values the documents cannot be made from (kit/validate.py, issue 14) ---------------------
+
+
+def _niet_eindig(waarde: Any) -> bool:
+    return isinstance(waarde, float) and not math.isfinite(waarde)
+
+
+def _eindig_paden(waarde: Any, pad: str) -> Iterable[tuple[str, float]]:
+    if isinstance(waarde, dict):
+        for sleutel, kind in waarde.items():
+            yield from _eindig_paden(kind, f"{pad}.{sleutel}" if pad else str(sleutel))
+    elif isinstance(waarde, list):
+        for i, kind in enumerate(waarde):
+            yield from _eindig_paden(kind, f"{pad}[{i}]")
+    elif _niet_eindig(waarde):
+        yield pad, waarde
+
+
+def regel_eindige_getallen(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    """``.nan`` and ``.inf`` are YAML numbers, but nothing can be counted or paid with them."""
+    for keypath, waarde in _eindig_paden(choices.data, ""):
+        label = kschema.label(keypath) if kschema.deelschema(keypath) else keypath
+        try:
+            raw = choices.raw(keypath)
+        except Exception:  # a Choices built by hand
+            raw = None
+        yield bevinding(choices, FOUT, keypath, bericht("validate.niet_eindig", label=label, waarde=raw or waarde))
+
+
+def regel_volwassenen_niet_meer_dan_statushouders(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    """The adults are part of the statushouders (the rest are children)."""
+    volwassenen = _getal(choices, "financien.prognose.volwassenen")
+    statushouders = _getal(choices, "financien.prognose.statushouders_per_jaar")
+    if statushouders is None and volwassenen is not None:
+        statushouders = kschema.standaard("financien.prognose.statushouders_per_jaar")
+    if volwassenen is None or not isinstance(statushouders, (int, float)) or volwassenen <= statushouders:
+        return
+    tekst = bericht("validate.volwassenen_meer_dan_statushouders", volwassenen=volwassenen, statushouders=statushouders)
+    yield bevinding(choices, FOUT, "financien.prognose.volwassenen", tekst)
+
+
+#: the output folder is named after the gemeente (kit.context.slug); file systems allow 255 bytes
+MAX_SLUG = 100
+
+
+def regel_naam_als_mapnaam(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    """The gemeente's name becomes a folder name; some characters expand (``㎒`` → ``MHz``)."""
+    from kit.context import slug
+
+    naam = _haal(choices.data, "gemeente.naam")
+    if not isinstance(naam, str) or len(slug(naam)) <= MAX_SLUG:
+        return
+    yield bevinding(choices, FOUT, "gemeente.naam", bericht("validate.naam_te_lang_voor_map", max=MAX_SLUG))
+
+
 def regel_aanbieder_bij_aanbesteding(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
     """A provider named while the uitvoering is still to be tendered pre-empts the aanbesteding (juridisch.md)."""
     aanbieder = _haal(choices.data, "maatschappelijke_begeleiding.aanbieder")
@@ -585,6 +647,9 @@ REGELS: list[Regel] = [
     regel_verrekening_en_samenloop,
     regel_hoor_en_wederhoor,
     regel_tolk_tegenstrijdig,
+    regel_eindige_getallen,
+    regel_volwassenen_niet_meer_dan_statushouders,
+    regel_naam_als_mapnaam,
     regel_aanbieder_bij_aanbesteding,
     regel_uitvoering_tegenstrijdig,
 
@@ -696,5 +761,5 @@ def valideer_bestanden(paths: list[Path | str], datum: dt.date | None = None, fo
                 "exit_code": code,
             },
         }
-        return json.dumps(uitvoer, ensure_ascii=False, indent=2), code
+        return toon_json(json.dumps(uitvoer, ensure_ascii=False, indent=2)), code
     return "\n".join(regels), code

@@ -243,7 +243,7 @@ def test_cli_twee_reviewers_samengevoegd(tmp_path):
     assert regels[1]["Keuzes"].startswith("maatschappelijke_begeleiding.duur_maanden")
     assert regels[0]["Antwoorden"] == "Jan de Boer (2021-06-11): Eens, graag acht weken."
     assert regels[0]["Geciteerde tekst"] == rijen[0][2]
-    assert set(regels[0]["Bestand(en)"].split(", ")) == {a.name, b.name}
+    assert set(regels[0]["Bestand(en)"].split("; ")) == {a.name, b.name}
 
 
 def test_niet_door_kit_gemaakt_toewijzing_op_kop(tmp_path):
@@ -532,7 +532,7 @@ def test_gerenderde_verordening_twee_reviewers(tmp_path):
     assert [r["Sectie-id"] for r in regels] == ["pip", "maatschappelijke-begeleiding"]
     assert [r["Artikel / paragraaf"] for r in regels] == [kop_pip, kop_mb]
     assert regels[0]["Document"] == "verordening"
-    assert regels[0]["Keuzes"] == "pip.termijn_weken, pip.vorm"
+    assert regels[0]["Keuzes"] == "pip.termijn_weken, pip.vorm"   # fixed text: the section's keys
     assert regels[1]["Keuzes"].startswith("maatschappelijke_begeleiding.duur_maanden")
     assert regels[0]["Geciteerde tekst"] == " ".join(_eerste_tekst_na(d, _kop_van(d, "pip")).text.split())
     assert regels[0]["Antwoorden"].startswith("Jan de Boer (2021-06-11): Eens")

@@ -4,6 +4,7 @@ REV:path from git, bad input. Every change type shows in all four outputs."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -262,10 +263,19 @@ def test_andere_gemeente(tmp_path):
     pad = tmp_path / "ander.yaml"
     pad.write_text(VOORBEELD.read_text(encoding="utf-8").replace("naam: Heuvelrode", "naam: Dalstede"), encoding="utf-8")
     echo = Uitvoer()
-    assert diff_cli(str(VOORBEELD), str(pad), tmp_path / "uit", echo=echo) == 0
+    # refused unless asked for: a Heuvelrode wijzigingsverordening of Dalstede's verordening is nonsense
+    assert diff_cli(str(VOORBEELD), str(pad), tmp_path / "uit", echo=echo) == 1
+    assert any("Dalstede" in e and "Heuvelrode" in e and "--andere-gemeente" in e for e in echo.err)
+    assert not (tmp_path / "uit").exists()
+    echo = Uitvoer()
+    assert diff_cli(str(VOORBEELD), str(pad), tmp_path / "uit", echo=echo, andere_gemeente=True) == 0
     assert any("Dalstede" in e and "Heuvelrode" in e for e in echo.err)
     md = (tmp_path / "uit" / "wijzigingen.md").read_text(encoding="utf-8")
     assert "Let op" in md and "Dalstede" in md
+    assert not (tmp_path / "uit" / "wijzigingsverordening.docx").exists()
+    r = subprocess.run([sys.executable, "-m", "kit", "diff", str(VOORBEELD), str(pad), "-o", str(tmp_path / "cli")],
+                       capture_output=True, text=True, env={**os.environ, "KIT_DEBUG": "1"})
+    assert r.returncode == 1 and "Traceback" not in r.stderr and "--andere-gemeente" in r.stderr
 
 
 def test_niet_overschrijven(tmp_path, versies):
