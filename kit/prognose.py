@@ -53,6 +53,7 @@ OMHOOG = "omhoog"
 HALF_OMHOOG = "half_omhoog"
 REST = "rest"
 GEGEVEN = "gegeven"
+STANDAARD = "standaard"   # not in the choice file: the schema default (0 gezinsmigranten)
 SOM = "som"
 AFRONDING = {
     "volwassenen": HALF_OMHOOG,
@@ -220,7 +221,8 @@ def bereken(financien: Mapping[str, Any] | None, gemeente: str = "") -> Prognose
     if volgorde not in (ONDERWIJSROUTE_EERST, B1_EERST):
         raise ValueError(f"volgorde onbekend: {volgorde!r}")
 
-    stappen = [Stap("statushouders", getal(statushouders), statushouders, GEGEVEN)]
+    stappen = [Stap("statushouders", getal(statushouders), statushouders,
+                    GEGEVEN if blok.get("statushouders_per_jaar") is not None else STANDAARD)]
     if blok.get("volwassenen") is not None:
         volwassenen = _geheel(blok["volwassenen"], "volwassenen")
         gegeven = True
@@ -245,7 +247,8 @@ def bereken(financien: Mapping[str, Any] | None, gemeente: str = "") -> Prognose
         b1, onderwijsroute = eerste.uitkomst, tweede.uitkomst
     z = _verschil("z", rest.uitkomst, tweede.uitkomst, REST)
     stappen += [eerste, rest, tweede, z]
-    stappen.append(Stap("gezinsmigranten", getal(gezin), gezin, GEGEVEN))
+    stappen.append(Stap("gezinsmigranten", getal(gezin), gezin,
+                        GEGEVEN if blok.get("gezinsmigranten_per_jaar") is not None else STANDAARD))
 
     jaar = financien.get("jaar")
     return Prognose(
