@@ -1,0 +1,141 @@
+"""Review by griffie and gemeentejurist (/work/review/findings.md): the rules behind the fixes,
+checked on the rendered .docx of Lansingerland, Huizen (HBEL) and Heuvelrode (voorbeeld).
+
+Each test names the finding it guards. The documents are rendered once per module via the CLI
+(KIT_DEBUG=1, so a traceback cannot pass as a message) and read with python-docx.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+ROOT = Path(__file__).resolve().parent.parent
+BESTANDEN = {
+    "lansingerland": ROOT / "choices" / "lansingerland.yaml",
+    "huizen": ROOT / "choices" / "hbel" / "huizen.yaml",
+    "heuvelrode": ROOT / "choices" / "voorbeeld.yaml",
+}
+GEMEENTEN = list(BESTANDEN)
+
+
+def tekst(pad: Path) -> str:
+    d = Document(str(pad))
+    delen = [p.text for p in d.paragraphs]
+    for t in d.tables:
+        for r in t.rows:
+            delen.append(" | ".join(c.text for c in r.cells))
+    return "\n".join(delen).replace("\xa0", " ")
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory) -> dict:
+    uit = tmp_path_factory.mktemp("review")
+    env = dict(os.environ, KIT_DEBUG="1")
+    r = subprocess.run([sys.executable, "-m", "kit", "render", *map(str, BESTANDEN.values()), "-o", str(uit),
+                        "--no-pdf"], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    return {g: {p.stem: tekst(p) for p in (uit / g).glob("*.docx")} for g in GEMEENTEN}
+
+
+def sectie(t: str, begin: str, eind: str) -> str:
+    i = t.index(begin)
+    j = t.index(eind, i + len(begin))
+    return t[i:j]
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_boete_is_een_plicht_geen_bevoegdheid(docs, g):
+    """K1, S1, I1, S7: art. 22 en 23 Wi verplichten het college tot een boete bij verwijtbaarheid."""
+    for doc in ("startnotitie", "beleidskader", "raadsinformatiebrief"):
+        t = docs[g][doc]
+        assert "kan een boete opleggen" not in t, (g, doc)
+        assert not re.search(r"pas daarna volgt zo nodig een boete|dan pas een boete|pas als dat niet helpt", t), (g, doc)
+    assert "dan legt het college een boete op" in docs[g]["beleidskader"]
+    assert "dan legt het college een boete op" in docs[g]["startnotitie"]
+    assert "dan moeten wij een boete opleggen" in docs[g]["raadsinformatiebrief"]
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_raadsvoorstel_verordening_vat_alleen_de_verordening_samen(docs, g):
+    """R1, R7: wettelijke minima staan apart ter informatie, niet als kader van de raad."""
+    t = docs[g]["raadsvoorstel-verordening"]
+    kaders = sectie(t, "Wat de verordening vastlegt", "Wat de wet al regelt (ter informatie)")
+    assert "wettelijk minimum" not in kaders and "wettelijk maximum" not in kaders
+    assert "PIP binnen" not in kaders
+    assert 'artikel "Brede intake"' in kaders
+    assert "langer dan nodig" not in t
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_financiele_gevolgen_naar_een_komend_besluit(docs, g):
+    """R2, R3: een beslispunt verwijst niet naar een kadernota of begroting die vóór het besluit al
+    in de raad is geweest."""
+    t = docs[g]["raadsvoorstel-beleidskader"]
+    raad = re.search(r"Raadsvergadering \| (\d+ \w+ \d{4})", t)
+    assert raad
+    beslis = sectie(t, "Het college stelt de raad voor:", "Aanleiding")
+    assert "financiële gevolgen" in beslis
+    if g == "heuvelrode":  # voorjaarsnota 8 juli 2021, beleidskader in de raad van 30 september
+        for doc in ("raadsvoorstel-beleidskader", "raadsvoorstel-verordening"):
+            assert "8 juli 2021" not in docs[g][doc], doc
+        assert "begroting 2022 (raad van 11 november 2021)" in beslis
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_bijlagen_en_argumenten_los(docs, g):
+    """R5, R6: iedere bijlage en ieder argument staat op een eigen regel."""
+    for doc in ("raadsvoorstel-beleidskader", "raadsvoorstel-verordening"):
+        t = docs[g][doc]
+        assert ")- " not in t, doc
+        assert not re.search(r"\S 4\. Het kader", t), doc
+    assert docs[g]["raadsvoorstel-beleidskader"].count("regionaal inkopen") <= 1
+    assert "geïnformeerd (gepland)" not in docs[g]["raadsvoorstel-beleidskader"]
+
+
+def test_aangenomen_aantallen_gemarkeerd(docs):
+    """S2, I2: de taakstelling is in Lansingerland een aanname; de prognose en het budget die erop
+    rusten, dragen de markering en heten niet "opgegeven door de gemeente"."""
+    for doc in ("startnotitie", "beleidskader"):
+        t = docs["lansingerland"][doc]
+        rij = next(r for r in t.splitlines() if r.startswith("Te huisvesten statushouders per jaar"))
+        assert "[aanname" in rij and "opgegeven door de gemeente" not in rij, rij
+    rib = docs["lansingerland"]["raadsinformatiebrief"]
+    regel = next(r for r in rib.splitlines() if "Aantallen en geld" in r)
+    assert re.search(r"27 \[aanname \d+\] volwassen", regel), regel
+    assert re.search(r"€ [\d.]+ \[aanname \d+\]", regel), regel
+    # the annex now says where the assumption is used
+    bijlage = rib[rib.index("Open punten en aannames"):]
+    assert "De keuzes die wij maken" in bijlage
+
+
+def test_niet_opgegeven_aantal_niet_als_gegeven(docs):
+    """K6: Huizen geeft geen aantal gezinsmigranten op; de tabel zegt dat, en niet "opgegeven"."""
+    t = docs["huizen"]["startnotitie"]
+    rij = next(r for r in t.splitlines() if r.startswith("Gezins- en overige migranten per jaar"))
+    assert "niet opgegeven" in rij and "opgegeven door de gemeente" not in rij, rij
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_beleidskader_groepen_en_samenloop(docs, g):
+    """K2: asielstatushouder volgens art. 13 lid 1 Wi; K3: geen belofte dat boete en maatregel elkaar
+    uitsluiten; K5: geen bewering over integratieworkshops bij het normbedrag."""
+    t = docs[g]["beleidskader"]
+    assert "Asielstatushouders hebben een verblijfsvergunning asiel" not in t
+    assert "Asielstatushouders (artikel 13, eerste lid, van de wet)" in t
+    assert "niet twee keer voor hetzelfde gedrag" not in t
+    assert "dekt ook de integratieworkshops" not in t
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_verordening_map_niet_in_onderwijsroute(docs, g):
+    """V1: de MAP geldt in de B1-route en de Z-route, niet in de onderwijsroute (art. 8 Wi)."""
+    t = docs[g]["verordening"]
+    assert "de MAP en het PVT voor iedere inburgeringsplichtige" not in t
+    assert "de MAP voor wie de B1-route of de Z-route volgt" in t
