@@ -139,3 +139,14 @@ def test_verordening_map_niet_in_onderwijsroute(docs, g):
     t = docs[g]["verordening"]
     assert "de MAP en het PVT voor iedere inburgeringsplichtige" not in t
     assert "de MAP voor wie de B1-route of de Z-route volgt" in t
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_beleidsregels_na_advies_adviesraad(docs, g):
+    """S3, B9: de verordening vraagt advies over een ontwerp-beleidsregel; de planning zet dat advies
+    vóór het collegebesluit over de beleidsregels."""
+    t = docs[g]["startnotitie"]
+    rij = next(r for r in t.splitlines() if r.startswith("4. Beleidsregels |"))
+    m = re.search(r"adviesraad (\d+ \w+ \d{4})[^;]*; college (\d+ \w+ \d{4})", rij)
+    assert m, rij
+    assert "na advies van de adviesraad over het ontwerp op" in docs[g]["raadsinformatiebrief"]
