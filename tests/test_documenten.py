@@ -257,7 +257,11 @@ def test_waarde_zonder_artikel_noemt_dat_eerlijk(voorbeeld):
     _, wet, _, _ = context_van(VOORBEELD)
     f = wet["leerroute_wissel_maanden_max"]
     assert not f.artikel
-    assert f"{f.waarde_tekst} ({f.wet}, artikel te verifiëren)" in voorbeeld["beleidsregels"].tekst
+    # review B5/S6: the source is Divosa, not the law; "(Wet inburgering 2021, artikel te
+    # verifiëren)" suggested a statutory basis, so the old expectation was wrong
+    tekst = voorbeeld["beleidsregels"].tekst
+    assert f"volgens Divosa mogelijk binnen {f.waarde_tekst} (artikel nog niet bevestigd)" in tekst
+    assert f"{f.waarde_tekst} ({f.wet}, artikel te verifiëren)" not in tekst
 
 
 # --------------------------------------------------------------------------- computed figures

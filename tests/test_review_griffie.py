@@ -150,3 +150,53 @@ def test_beleidsregels_na_advies_adviesraad(docs, g):
     m = re.search(r"adviesraad (\d+ \w+ \d{4})[^;]*; college (\d+ \w+ \d{4})", rij)
     assert m, rij
     assert "na advies van de adviesraad over het ontwerp op" in docs[g]["raadsinformatiebrief"]
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_verordening_normeert_het_college(docs, g):
+    """V3: de verordening legt de voortgangsgesprekken bij het college, niet bij een medewerker;
+    V5: financieel ontzorgen geldt alleen voor de persoon van art. 56a Pw; V7: geen jaarlijkse plicht
+    die geen keuzebestand bevat."""
+    t = docs[g]["verordening"]
+    assert "De contactpersoon voert" not in t and "Daarna voert de contactpersoon" not in t
+    assert "Het college voert in de eerste twaalf maanden" in t
+    assert "zodat hij na het financieel ontzorgen" not in t
+    assert "Voor de persoon, bedoeld in artikel 56a van de Participatiewet, sluit de begeleiding aan op het financieel ontzorgen" in t
+    assert "ten minste eenmaal per jaar de tevredenheid" not in t
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_verhuizing_neemt_het_pip_over(docs, g):
+    """V4: de nieuwe gemeente neemt het PIP over (geen nieuw PIP: de termijn loopt niet opnieuw);
+    de duur in de vorige gemeente telt mee voor de minimumduur."""
+    t = docs[g]["verordening"]
+    art = sectie(t, "Verhuizing\n", "Hoofdstuk 3")
+    assert "neemt het college, met inachtneming van de wet, dat PIP over" in art
+    assert "Een asielstatushouder als bedoeld in het eerste lid" not in art
+    assert "tot het einde van de duur" not in art
+    assert "telt de duur van de maatschappelijke begeleiding" in art
+    assert "stelt zij een nieuw PIP vast" not in t
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_beleidsregels_boete_en_bron(docs, g):
+    """B1: geen standaardboete op het wettelijke maximum voor iedere eerste overtreding (trap);
+    B3: herhaling telt pas na een onherroepelijke boete; V6: de tolk bij de intake staat alleen in de
+    verordening; B5: de leeftijd van de onderwijsroute heeft geen wettelijke bron."""
+    t = docs[g]["beleidsregels"]
+    eerste = re.search(r"Bij een eerste overtreding bedraagt de boete € ([\d.]+)", t)
+    assert eerste and int(eerste.group(1).replace(".", "")) < 800, g
+    assert "na de dagtekening van een boetebesluit" not in t
+    assert "onherroepelijk is geworden" in t
+    assert "Bij de brede intake zet het college een tolk in" not in t
+    assert "28 jaar (Wet inburgering 2021, artikel te verifiëren)" not in t
+    assert "geen wettelijke grens" in t
+
+
+def test_huizen_voortzetting_ontzorgen_grond(docs):
+    """B4: de grond voor voortzetting is de beoordeling aan het einde van het ontzorgen, niet de
+    brede intake of de leerbaarheidstoets; één grond is geen opsomming."""
+    t = docs["huizen"]["beleidsregels"]
+    art = sectie(t, "Voortzetting van het ontzorgen\n", "Artikel 28")
+    assert "leerbaarheidstoets" not in art
+    assert "voort als uit de beoordeling voor het einde van de periode van ontzorgen blijkt" in art
