@@ -200,3 +200,12 @@ def test_huizen_voortzetting_ontzorgen_grond(docs):
     art = sectie(t, "Voortzetting van het ontzorgen\n", "Artikel 28")
     assert "leerbaarheidstoets" not in art
     assert "voort als uit de beoordeling voor het einde van de periode van ontzorgen blijkt" in art
+
+
+def test_aanhef_verordening_gepland_en_kenmerk(docs):
+    """V2: een concept van 1 juni noemt het voorstel en het advies van oktober als planning, met
+    hetzelfde kenmerk als het raadsbesluit."""
+    t = docs["heuvelrode"]["verordening"]
+    assert "van 19 oktober 2021 (gepland), nr. RV-2021-114;" in t
+    assert "Heuvelrode van 11 oktober 2021 (gepland);" in t
+    assert "nr. RV-2021-114" in docs["heuvelrode"]["raadsvoorstel-verordening"]
