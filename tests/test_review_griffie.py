@@ -209,3 +209,16 @@ def test_aanhef_verordening_gepland_en_kenmerk(docs):
     assert "van 19 oktober 2021 (gepland), nr. RV-2021-114;" in t
     assert "Heuvelrode van 11 oktober 2021 (gepland);" in t
     assert "nr. RV-2021-114" in docs["heuvelrode"]["raadsvoorstel-verordening"]
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_verwijzen_niet_herhalen(docs, g):
+    """B6: art. 4:84 Awb is een plicht om af te wijken, geen bevoegdheid; V8: de leerbaarheidstoets
+    wordt gedefinieerd door verwijzing naar de wet; V9: de beslagvrije voet wordt niet herhaald als
+    norm; V13: geen verwijzing naar een memorie van toelichting die er bij dit concept nog niet is."""
+    br, vo = docs[g]["beleidsregels"], docs[g]["verordening"]
+    assert "kan van deze beleidsregels afwijken" not in br
+    assert "Het college handelt overeenkomstig deze beleidsregels, tenzij" in br
+    assert "leerbaarheidstoets: de toets, bedoeld in artikel 14 van de wet;" in vo
+    assert "Bij de verrekening houdt het college rekening met de beslagvrije voet." not in vo
+    assert "memorie van toelichting bij de wijziging van het overgangsrecht" not in vo

@@ -171,7 +171,7 @@ def test_elke_keuze_staat_in_de_tekst(voorbeeld, keuzes):
     k = keuzes
     verwacht = [
         "ten minste 3 gesprekken", *k["brede_intake"]["extra_levensdomeinen"],
-        "een weergave van de afspraken in beeld", "een mondelinge toelichting op het PIP",
+        "een visuele weergave van de afspraken", "een mondelinge toelichting op het PIP",
         "taalmaatje", "een taalstage", "integratieworkshops", "adviseert een gezins- of overige migrant",
         *k["pvt"]["extra_themas"], "tevredenheid",
         "duurt ten minste 18 maanden", "signaleren van problemen met welzijn",
