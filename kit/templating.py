@@ -157,9 +157,11 @@ _BUDGET: ContextVar[_Budget | None] = ContextVar("kit_sjabloon_budget", default=
 
 def _budget() -> _Budget:
     budget = _BUDGET.get()
-    if budget is None:  # a template rendered outside render_veilig: a budget of its own
-        budget = _Budget()
-        _BUDGET.set(budget)
+    if budget is None:
+        # a template rendered outside render_veilig (the kit's own short texts): a fresh budget
+        # for this loop or call, never one kept for the process — a kept one ran out after
+        # 60 s in any long process (kit batch, the test suite) and failed every later render
+        return _Budget()
     return budget
 
 
