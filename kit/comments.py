@@ -691,10 +691,11 @@ def herkomst_index(document: str, templates: Path = TEMPLATES) -> dict[str, tupl
                     delen = _afwisselend(stukken, uitdrukkingen)
                     while delen and not delen[-1].strip():
                         delen.pop()
-                    bron = "".join(re.escape(_norm(x)) if i % 2 == 0 else ("(.*)" if i == len(delen) - 1 else "(.*?)")
+                    bron = "".join(re.escape(re.sub(r"\s+", " ", x)).replace(r"\ ", r"\s+") if i % 2 == 0
+                                   else ("(.*)" if i == len(delen) - 1 else "(.*?)")
                                    for i, x in enumerate(delen))
                     try:
-                        regels.append(_Regel(re.compile(bron.replace(r"\ ", r"\s*")), letterlijk, groepen))
+                        regels.append(_Regel(re.compile(bron), letterlijk, groepen))
                     except re.error:
                         pass
                 uit[sectie] = (regels, alle)

@@ -28,7 +28,7 @@ from typing import Any, Callable
 
 import yaml
 
-from kit.berichten import bericht
+from kit.berichten import bericht, os_reden
 from kit.errors import InputError, KitError, Refused, ValidationFailed
 
 SJABLONEN = "diff"
@@ -78,7 +78,7 @@ def _git(map_: Path, *args: str) -> bytes:
         r = subprocess.run(["git", *args], cwd=map_, capture_output=True, timeout=60,
                            env={**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"})
     except (OSError, subprocess.SubprocessError) as e:
-        raise InputError(bericht("diff.git_niet_beschikbaar", fout=getattr(e, "strerror", None) or type(e).__name__)) from None
+        raise InputError(bericht("diff.git_niet_beschikbaar", fout=os_reden(e) if isinstance(e, OSError) else type(e).__name__)) from None
     if r.returncode != 0:
         raise GitFout(bericht("diff.git_fout", opdracht=args[0] if args else "git"))
     return r.stdout
@@ -722,6 +722,15 @@ def wijzig_instructies(oud_regels: list[dict], nieuw_regels: list[dict]) -> list
             stappen.append({"soort": "lid_in", "na": vorige_oud, "regels": n["delen"]})
     if not stappen or gewijzigd / totaal > MEESTAL_GEWIJZIGD:
         return artikel
+    # one lid in or out: the leden after it are renumbered, and the instruction says so
+    # ("onder vernummering van het tweede en derde lid tot derde en vierde lid")
+    structuur = [x for x in stappen if x["soort"] in ("lid_in", "lid_vervalt")]
+    if len(structuur) == 1 and not enkel_o:
+        x = structuur[0]
+        eerste = x["na"] + 1 if x["soort"] == "lid_in" else x["lid"] + 1
+        if eerste <= len(lo):
+            schuif = 1 if x["soort"] == "lid_in" else -1
+            x["vernummering"] = {"van": eerste, "tot": len(lo), "naar_van": eerste + schuif, "naar_tot": len(lo) + schuif}
     return stappen
 
 
@@ -1062,7 +1071,7 @@ def schrijf_pakket(pakket: Pakket, uitvoer: Path, invoer: list[Path], force: boo
     try:
         uitvoer.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise InputError(bericht("diff.uitvoer_onschrijfbaar", map=uitvoer, reden=e.strerror or type(e).__name__)) from None
+        raise InputError(bericht("diff.uitvoer_onschrijfbaar", map=uitvoer, reden=os_reden(e))) from None
     # outputs of an earlier pack that this pack does not make: removed when untouched, and only
     # plain names a pack makes (never "../x" or "/etc/x" from a manifest someone edited)
     toegestaan = pakket_namen()

@@ -634,8 +634,13 @@ class _Lichaam:
         return ""
 
     def kop(self, b: Blok) -> str:
+        """A heading; ``b.nieuwe_pagina``: it starts a page (pageBreakBefore, see kit/model.py)."""
         sid = self.s_kop.get(b.niveau)
-        extra = "" if sid else f'<w:keepNext/><w:outlineLvl w:val="{b.niveau - 1}"/>'
+        extra = "" if sid else "<w:keepNext/>"
+        if b.nieuwe_pagina:
+            extra += "<w:pageBreakBefore/>"
+        if not sid:
+            extra += f'<w:outlineLvl w:val="{b.niveau - 1}"/>'
         run = run_xml(Run(b.kop_tekst, vet=not sid))
         return alinea_xml(self._bm(bookmark_naam(b.id), run), sid, extra)
 
@@ -681,7 +686,8 @@ class _Lichaam:
         delen.append("</w:tblGrid>")
         for i, rij in enumerate(b.rijen):
             kop = i == 0
-            delen.append("<w:tr><w:trPr>" + ("<w:tblHeader/>" if kop else "") + "</w:trPr>")
+            # a row never splits over two pages (w:cantSplit); the header row repeats on each page
+            delen.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if kop else "") + "</w:trPr>")
             for c in range(kolommen):
                 cel = rij[c] if c < len(rij) else ""
                 runs: list[Run] = []
@@ -698,8 +704,12 @@ class _Lichaam:
                 )
             delen.append("</w:tr>")
         delen.append("</w:tbl>")
-        # an empty paragraph after a table keeps the next table or heading apart
-        delen.append(alinea_xml("", None, '<w:spacing w:before="0" w:after="0"/>'))
+        # an empty paragraph after a table keeps the next table or heading apart. Its mark is
+        # small (4 pt): with a full-size empty paragraph here, LibreOffice 7.4 dropped the rows
+        # of an unsplittable table that broke over a page (Huizen beleidskader, Tabel 3, at
+        # commit efbb808^) — tests/test_pdf_opmaak.py checks every row of every document.
+        delen.append(alinea_xml("", None, '<w:spacing w:before="0" w:after="0"/>'
+                                '<w:rPr><w:sz w:val="8"/><w:szCs w:val="8"/></w:rPr>'))
         return "".join(delen)
 
     def figuur(self, b: Blok) -> str:

@@ -233,11 +233,16 @@ def _met_open_punten(sj: Any, ctx: dict, meta: dict, document: Any, markup: str,
     the annex "Open punten en aannames" (key path, label, value, reason, where used)."""
     from kit.aannames import gebruik
     from kit.model import parse
+    from kit.templating import taal
 
     punten = ctx.get("open_punten") or []
     if not punten or meta.get("status") not in STATUS_MET_OPEN_PUNTEN:
         return document
     gebruikt = gebruik(document, punten)
+    titelblok = taal()["open_punten"]["titelblok"]
+    for p in gebruikt:
+        if meta.get(p.sleutel.replace("versie.", "") + "_punt") == p.markering and p.sleutel.startswith("versie."):
+            p.gebruikt.insert(0, titelblok)
     bijlage = sj.render(OPEN_PUNTEN_SJABLOON, dict(ctx, meta=meta, punten=gebruikt))
     document = parse(markup.rstrip("\n") + "\n\n" + bijlage, naam, titel=meta["document_titel"], bron=bron)
     gebruik(document, punten)
