@@ -1086,7 +1086,7 @@ def schrijf_pakket(pakket: Pakket, uitvoer: Path, invoer: list[Path], force: boo
             pad.unlink(missing_ok=True)
             del manifest.uitvoer[naam]
     try:
-        geschreven = schrijf_alles(uitvoer, pakket.bestanden, manifest)
+        geschreven = schrijf_alles(uitvoer, pakket.bestanden, manifest, force=force)
         if pdf_namen:
             from kit.pdf import PdfFout, naar_pdf, ruim_op
 
