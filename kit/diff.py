@@ -722,6 +722,15 @@ def wijzig_instructies(oud_regels: list[dict], nieuw_regels: list[dict]) -> list
             stappen.append({"soort": "lid_in", "na": vorige_oud, "regels": n["delen"]})
     if not stappen or gewijzigd / totaal > MEESTAL_GEWIJZIGD:
         return artikel
+    # one lid in or out: the leden after it are renumbered, and the instruction says so
+    # ("onder vernummering van het tweede en derde lid tot derde en vierde lid")
+    structuur = [x for x in stappen if x["soort"] in ("lid_in", "lid_vervalt")]
+    if len(structuur) == 1 and not enkel_o:
+        x = structuur[0]
+        eerste = x["na"] + 1 if x["soort"] == "lid_in" else x["lid"] + 1
+        if eerste <= len(lo):
+            schuif = 1 if x["soort"] == "lid_in" else -1
+            x["vernummering"] = {"van": eerste, "tot": len(lo), "naar_van": eerste + schuif, "naar_tot": len(lo) + schuif}
     return stappen
 
 

@@ -32,6 +32,7 @@ REL_VOET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/
 REL_THEMA = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
 REL_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 EMU_PER_TWIP = 635
+#: characters XML 1.0 cannot hold (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF)
 _ONGELDIG = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPECIAAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
 _GETAL = re.compile(r"^[−\-]?(€\s?)?[\d.]+(,\d+)?(\s?%)?$")
@@ -39,11 +40,27 @@ _GETAL = re.compile(r"^[−\-]?(€\s?)?[\d.]+(,\d+)?(\s?%)?$")
 
 # ------------------------------------------------------------------------------- small XML pieces
 
-def xml_tekst(tekst: str) -> str:
-    """Text for XML content/attributes: escaped, characters XML cannot hold removed."""
+def xml_schoon(tekst: str, breuk: str = " ") -> str:
+    """``tekst`` with only characters XML 1.0 can hold: THE one rule for every text the kit
+    puts into a document part (body runs, huisstijl fields, core properties, tracked-change
+    authors, the reactienota written with python-docx, the diff pack).
+
+    Decision (issue 14): Word's soft line break ``\\x0b`` and page break ``\\x0c`` become
+    ``breuk`` (a space where one line is all there is, e.g. a header field or a core property;
+    :func:`run_xml` makes them a real line break in body text). Every other character XML
+    cannot hold (C0 controls, lone surrogates, U+FFFE, U+FFFF) carries no meaning in a
+    document and is dropped; tab, newline and carriage return are valid XML and stay.
+    """
+    if _ONGELDIG.search(tekst) is None:
+        return tekst
+    return _ONGELDIG.sub(lambda m: breuk if m.group() in "\x0b\x0c" else "", tekst)
+
+
+def xml_tekst(tekst: str, breuk: str = " ") -> str:
+    """Text for XML content/attributes: cleaned by :func:`xml_schoon`, then escaped."""
     if _SPECIAAL.search(tekst) is None:  # most runs: nothing to escape or remove
         return tekst
-    tekst = _ONGELDIG.sub("", tekst)
+    tekst = xml_schoon(tekst, breuk)
     return tekst.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
@@ -54,7 +71,10 @@ def run_xml(run: Run, *, verwijderd: bool = False, rpr: str = "") -> str:
     if run.regelbreuk:
         return f"<w:r>{rpr_xml}<w:br/></w:r>"
     tag = "w:delText" if verwijderd else "w:t"
-    return f'<w:r>{rpr_xml}<{tag} xml:space="preserve">{xml_tekst(run.tekst)}</{tag}></w:r>'
+    tekst = xml_tekst(run.tekst, breuk="\x0b")
+    if "\x0b" in tekst:  # Word's soft line break in user text: a real line break
+        tekst = tekst.replace("\x0b", f'</{tag}><w:br/><{tag} xml:space="preserve">')
+    return f'<w:r>{rpr_xml}<{tag} xml:space="preserve">{tekst}</{tag}></w:r>'
 
 
 def runs_xml(runs: list[Run], **kw: Any) -> str:
@@ -427,6 +447,7 @@ def _huisstijl_omgeving(delen: Mapping[str, str]):
     env = veilige_omgeving(
         loader=_Delen(dict(delen)),
         autoescape=True,
+        finalize=_huisstijl_finalize,
         auto_reload=False,
         bytecode_cache=_bytecode_cache(),
     )
@@ -434,32 +455,37 @@ def _huisstijl_omgeving(delen: Mapping[str, str]):
     return env
 
 
+def _huisstijl_finalize(waarde: Any) -> Any:
+    """Every ``{{ }}`` of a huisstijl passes :func:`xml_schoon` before Jinja's XML escaping
+    (also values marked ``|safe``: the cleaned value keeps its mark)."""
+    if isinstance(waarde, str):
+        from markupsafe import Markup
+
+        schoon = xml_schoon(waarde)
+        return Markup(schoon) if isinstance(waarde, Markup) else schoon
+    return waarde
+
+
 def _gepatcht(pad: Path, delen: Mapping[str, bytes]) -> dict[str, str]:
-    """The parts after docxtpl's tag cleaning; cached on disk by the huisstijl's sha256."""
+    """The parts after docxtpl's tag cleaning; cached on disk by the huisstijl's sha256
+    (a signed entry of :mod:`kit.cache`: never taken from a folder or file another user wrote)."""
     import hashlib
     import json
-    import os
 
-    from kit.templating import cache_map
+    from kit.cache import cache_map, lees, schrijf
 
     sleutel = hashlib.sha256(pad.read_bytes()).hexdigest()
     map_ = cache_map("huisstijl")
-    bestand = map_ / f"{sleutel}.json" if map_ else None
-    if bestand is not None and bestand.is_file():
+    ruw = lees(map_, f"{sleutel}.json")
+    if ruw is not None:
         try:
-            data = json.loads(bestand.read_text(encoding="utf-8"))
+            data = json.loads(ruw.decode("utf-8"))
             if isinstance(data, dict) and set(data) == set(delen):
                 return data
-        except (OSError, ValueError):
+        except ValueError:
             pass
     uit = {naam: _patch(data.decode("utf-8")) for naam, data in delen.items()}
-    if bestand is not None:
-        tijdelijk = bestand.with_name(f".{bestand.name}.{os.getpid()}.tmp")
-        try:
-            tijdelijk.write_text(json.dumps(uit), encoding="utf-8")
-            os.replace(tijdelijk, bestand)
-        except OSError:
-            tijdelijk.unlink(missing_ok=True)
+    schrijf(map_, f"{sleutel}.json", json.dumps(uit).encode("utf-8"))
     return uit
 
 
@@ -590,18 +616,7 @@ class _Lichaam:
         return bookmark_xml(naam, nummer, inhoud)
 
     def xml(self) -> str:
-        delen = []
-        blokken = self.doc.blokken
-        for i, b in enumerate(blokken):
-            volgende = blokken[i + 1] if i + 1 < len(blokken) else None
-            if b.soort == "pagina" and volgende is not None and volgende.soort == "kop":
-                continue  # the heading itself starts the page (see kop)
-            vorige = blokken[i - 1] if i else None
-            if b.soort == "kop" and vorige is not None and vorige.soort == "pagina":
-                delen.append(self.kop(b, nieuwe_pagina=True))
-            else:
-                delen.append(self.blok(b))
-        return "".join(delen)
+        return "".join(self.blok(b) for b in self.doc.blokken)
 
     def blok(self, b: Blok) -> str:
         if b.soort == "kop":
@@ -618,12 +633,11 @@ class _Lichaam:
             return pagina_xml()
         return ""
 
-    def kop(self, b: Blok, nieuwe_pagina: bool = False) -> str:
-        """A heading; ``nieuwe_pagina``: it starts a page (pageBreakBefore, not a page-break
-        paragraph before it: that one leaves an empty page when the page before is exactly full)."""
+    def kop(self, b: Blok) -> str:
+        """A heading; ``b.nieuwe_pagina``: it starts a page (pageBreakBefore, see kit/model.py)."""
         sid = self.s_kop.get(b.niveau)
         extra = "" if sid else "<w:keepNext/>"
-        if nieuwe_pagina:
+        if b.nieuwe_pagina:
             extra += "<w:pageBreakBefore/>"
         if not sid:
             extra += f'<w:outlineLvl w:val="{b.niveau - 1}"/>'

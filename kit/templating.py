@@ -662,42 +662,13 @@ def _lader(bron: Path) -> jinja2.BaseLoader:
 
 # ------------------------------------------------------------------------------- disk cache
 
-def cache_map(deel: str) -> Path | None:
-    """A folder for derived, content-addressed data (compiled templates, prepared huisstijl).
-
-    ``$KIT_CACHE_DIR`` (empty or ``0``: no cache), else ``$XDG_CACHE_HOME/inburgeringskit``
-    or ``~/.cache/inburgeringskit``. Entries are keyed by the content they derive from, so a
-    stale entry is never used; a cache that cannot be written is simply not used.
-    """
-    from kit import __version__
-
-    waarde = os.environ.get("KIT_CACHE_DIR")
-    if waarde is not None and waarde.strip() in ("", "0"):
-        return None
-    if waarde:
-        basis = Path(waarde)
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        basis = (Path(xdg) if xdg else Path.home() / ".cache") / "inburgeringskit"
-    map_ = basis / f"{__version__}-{_codeversie()}" / deel
-    try:
-        map_.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return map_ if os.access(map_, os.W_OK) else None
-
-
-@lru_cache(maxsize=1)
-def _codeversie() -> str:
-    """Changes whenever the code that compiles templates changes (invalidates the cache)."""
-    h = hashlib.sha256(jinja2.__version__.encode())
-    h.update(Path(__file__).read_bytes())
-    return h.hexdigest()[:12]
+from kit.cache import cache_map  # noqa: E402  (the cache lives in kit.cache; kept importable here)
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    map_ = cache_map("jinja")
-    return jinja2.FileSystemBytecodeCache(str(map_)) if map_ else None
+    from kit.cache import bytecode_cache
+
+    return bytecode_cache()
 
 
 def maak_omgeving(mappen: list[Path], **opties: Any) -> jinja2.Environment:

@@ -509,8 +509,8 @@ def test_wettabel_verwijzingen_en_awb_drempel():
 
 @pytest.mark.parametrize("gemeente", GEMEENTEN)
 def test_advies_in_de_aanhef_gaat_voor_het_voorstel(docs, gemeente):
-    """The adviesraad advises before the college decides (juridisch.md): a planned advice date after
-    the college's date is not put in the aanhef (a placeholder instead)."""
+    """The adviesraad advises before the college decides (juridisch.md): the aanhef names the advice
+    with its date; a planned advice date after the college's date is a kit validate error (kit/tijdpad.py)."""
     from kit.templating import datum
     from kit.tijdpad import bereken
 
