@@ -211,17 +211,17 @@ def test_wijzigingsverordening(pakket):
     assert [l for l, _ in onderdelen] == list("ABCDEF")
     # article order, OLD numbers, letter suffix for the inserted article
     assert formules == [
-        "Artikel 8 komt te luiden:",
+        "In artikel 8, tweede lid, wordt “18 maanden” vervangen door “24 maanden”.",
         "Artikel 14 vervalt.",
-        "Artikel 16 komt te luiden:",
+        "In artikel 16, eerste lid, wordt “Heuvelrode” vervangen door “Heuvelrode-Noord”.",
         "Na artikel 17 wordt een artikel ingevoegd, luidende:",
-        "Artikel 18 komt te luiden:",   # evaluatie names the adviesraad; old and new number 18
+        # evaluatie names the adviesraad; old and new number 18
+        "In artikel 18, tweede lid, onderdeel a, wordt “Heuvelrode;” vervangen door “Heuvelrode-Noord;”.",
         "Artikel 20 komt te luiden:",   # inwerkingtreding: a fixed date
     ]
     assert "Artikel 17a. Hardheidsclausule" in art1
     assert "duurt 24 maanden" in art1 or "24 maanden" in art1
     assert "Artikel II\nDeze verordening treedt in werking op 1 januari 2022." in tekst
-    assert "Deze verordening wordt aangehaald als:" in tekst
     toel = tekst[tekst.index("Artikelsgewijs"):]
     assert "Duur maatschappelijke begeleiding (maanden): 18 → 24." in toel
     assert "Hardheidsclausule: nee → ja." in toel
