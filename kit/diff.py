@@ -921,7 +921,7 @@ def maak_pakket(oud: Versie, nieuw: Versie, werkmap: Path) -> Pakket:
     pakket = Pakket()
     info = {"oud": _versie_info(oud), "nieuw": _versie_info(nieuw)}
     hcontext = {k: nieuw.ctx.get(k) for k in ("gemeente", "versie", "advies")}
-    andere_gemeente = oud.meta["slug"] != nieuw.meta["slug"]
+    andere_gemeente = not zelfde_gemeente(oud, nieuw)
     if andere_gemeente:
         pakket.waarschuwingen.append(bericht("diff.andere_gemeente", oud=oud.meta["gemeente"], nieuw=nieuw.meta["gemeente"]))
 
@@ -978,6 +978,18 @@ def maak_pakket(oud: Versie, nieuw: Versie, werkmap: Path) -> Pakket:
             stijl, "wijzigingsverordening.md.j2", _wijzigingsverordening_ctx(oud, nieuw, artikelen, ctx),
             _pakket_meta(nieuw, info, "wijzigingsverordening", "verordening"), hcontext)
     return pakket
+
+
+def zelfde_gemeente(oud: Versie, nieuw: Versie) -> bool:
+    """The same gemeente: the same slug, or the same name once the characters a document
+    cannot show (control characters, a stray soft line break) are left out."""
+    import unicodedata
+
+    def kern(naam: Any) -> str:
+        tekst = "".join(c for c in str(naam) if unicodedata.category(c) not in ("Cc", "Cs", "Cn") and c not in "\ufffe\uffff")
+        return " ".join(tekst.split()).casefold()
+
+    return oud.meta["slug"] == nieuw.meta["slug"] or kern(oud.meta["gemeente"]) == kern(nieuw.meta["gemeente"])
 
 
 def _hcontext(v: Versie) -> dict:
@@ -1086,7 +1098,7 @@ def schrijf_pakket(pakket: Pakket, uitvoer: Path, invoer: list[Path], force: boo
             pad.unlink(missing_ok=True)
             del manifest.uitvoer[naam]
     try:
-        geschreven = schrijf_alles(uitvoer, pakket.bestanden, manifest)
+        geschreven = schrijf_alles(uitvoer, pakket.bestanden, manifest, force=force)
         if pdf_namen:
             from kit.pdf import PdfFout, naar_pdf, ruim_op
 
@@ -1126,7 +1138,7 @@ def diff(oud: str, nieuw: str, uitvoer: Path | str, force: bool = False, pdf: bo
             alle = [f for e in fouten for f in e.findings]
             raise ValidationFailed("\n".join(str(e) for e in fouten), alle)
         v_oud, v_nieuw = versies
-        if v_oud.meta["slug"] != v_nieuw.meta["slug"] and not andere_gemeente:
+        if not zelfde_gemeente(v_oud, v_nieuw) and not andere_gemeente:
             raise Refused(bericht("diff.andere_gemeente_geweigerd", oud=v_oud.meta["gemeente"], nieuw=v_nieuw.meta["gemeente"]))
         pakket = maak_pakket(v_oud, v_nieuw, werkmap)
         invoer = [p for p in v_oud.invoer + v_nieuw.invoer + [v_nieuw.stijl_pad] if not str(p).startswith(tmp)]

@@ -567,8 +567,11 @@ def _titelblok(stijl, meta: Mapping, context: Mapping) -> tuple[str, list[etree.
     block's paragraphs as elements)."""
     from markupsafe import Markup
 
+    from kit.templating import render_veilig
+
     waarden = dict(context, meta=meta, inhoud=Markup(f"<w:p><w:r><w:t>{_MERKTEKEN}</w:t></w:r></w:p>"))
-    xml = stijl.sjablonen[stijl.hoofd].render(waarden)
+    # the huisstijl is a gemeente's own template: within the budgets, as in kit render
+    xml = render_veilig(stijl.sjablonen[stijl.hoofd], waarden)
     kop = xml[: xml.index(f"<w:p><w:r><w:t>{_MERKTEKEN}")]
     wortel = etree.fromstring(xml.encode("utf-8"))
     body = wortel.find(f"{W}body")

@@ -127,9 +127,10 @@ MAX_GETAL = 10**15
 MAX_EXPONENT = 1000
 
 
-class SjabloonFout(Exception):
+class SjabloonFout(InputError):
     """Raised by a filter or global when a template asks for something impossible.
-    ``str(e)`` is the Dutch reason; :func:`sjabloon_melding` adds template and line."""
+    ``str(e)`` is the Dutch reason; :func:`render_veilig` adds template and line. A
+    ``KitError`` (exit 2), so a template rendered elsewhere still ends in a Dutch message."""
 
 
 class _Budget:
@@ -156,11 +157,10 @@ _BUDGET: ContextVar[_Budget | None] = ContextVar("kit_sjabloon_budget", default=
 
 
 def _budget() -> _Budget:
+    """The budget of the running :func:`render_veilig`; outside one (a template rendered
+    directly) a fresh budget per loop or call, never one that outlives it."""
     budget = _BUDGET.get()
-    if budget is None:  # a template rendered outside render_veilig: a budget of its own
-        budget = _Budget()
-        _BUDGET.set(budget)
-    return budget
+    return _Budget() if budget is None else budget
 
 
 def _tel(iterable: Any) -> Iterator[Any]:
@@ -777,6 +777,10 @@ def render_veilig(sjabloon: jinja2.Template, context: Mapping[str, Any], max_uit
             if budget.uitvoer > max_uitvoer:
                 raise SjabloonFout(bericht("sjabloon.te_veel_uitvoer", max=getal(max_uitvoer)))
             delen.append(stuk)
+    except SjabloonFout as e:
+        delen.clear()
+        herstel()
+        raise InputError(sjabloon_melding(e, sjabloon.name or "")) from None
     except KitError:
         raise
     except Exception as e:  # noqa: BLE001 - see sjabloon_melding

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from kit.manifest import sha256_bestand
+from kit.render import DOCUMENTEN
 
 ROOT = Path(__file__).resolve().parent.parent
 VOORBEELD = ROOT / "choices" / "voorbeeld.yaml"
@@ -45,9 +46,9 @@ def kit_met(code: str, *args: str, cwd: Path, timeout: int = 600) -> subprocess.
 def manifest_klopt(map_: Path, pdf: bool = False) -> None:
     m = {o["name"]: o["sha256"] for o in json.loads((map_ / "manifest.json").read_text())["outputs"]}
     namen = [p for p in map_.iterdir() if p.suffix in (".docx", ".pdf")]
-    assert len([p for p in namen if p.suffix == ".docx"]) == 5
+    assert len([p for p in namen if p.suffix == ".docx"]) == len(DOCUMENTEN)
     if pdf:
-        assert len([p for p in namen if p.suffix == ".pdf"]) == 5
+        assert len([p for p in namen if p.suffix == ".pdf"]) == len(DOCUMENTEN)
     for p in namen:
         assert m.get(p.name) == sha256_bestand(p), p.name
 

@@ -107,7 +107,7 @@ def test_sigkill_tijdens_schrijven_laat_een_vertrouwde_map(tmp_path, moment):
         def plaats(self, *a, **k):
             r = echt_plaats(self, *a, **k)
             teller["p"] = teller.get("p", 0) + 1
-            if (moment == "na_twee" and teller["p"] == 2) or (moment == "na_alle" and teller["p"] == 5):
+            if (moment == "na_twee" and teller["p"] == 2) or (moment == "na_alle" and teller["p"] == {len(DOCUMENTEN)}):
                 os.kill(os.getpid(), signal.SIGKILL)
             return r
         m._schrijf_tijdelijk, m.Manifest.plaats = tmp, plaats
@@ -495,7 +495,7 @@ def test_kill_9_van_de_kit_stopt_libreoffice_en_de_volgende_run_ruimt_op(tmp_pat
     geen_resten(map_)  # ... and gone after the next run
     assert not any(q.exists() for q in profielen)
     manifest_klopt(map_)
-    assert len(list(map_.glob("*.pdf"))) == 5
+    assert len(list(map_.glob("*.pdf"))) == len(DOCUMENTEN)
 
 
 def test_schrijf_alles_weigert_een_bestand_dat_tussendoor_wijzigt(tmp_path, monkeypatch):

@@ -112,7 +112,11 @@ def vuile_render(tmp_path_factory):
     r = kit_cli("render", str(bron), "-o", str(werk / "out"), "--no-pdf", cwd=werk)
     assert r.returncode == 0, r.stderr
     (map_,) = [p for p in (werk / "out").iterdir() if p.is_dir()]
-    shutil.copy(VOORBEELD, werk / "oud.yaml")
+    # the older version: the same (dirty) gemeente, other choices, so the pack has redlines
+    oud = yaml.safe_load(bron.read_text(encoding="utf-8"))
+    oud["maatschappelijke_begeleiding"]["duur_maanden"] += 6
+    oud["versie"]["nummer"] = "0.1"
+    (werk / "oud.yaml").write_text(yaml.safe_dump(oud, allow_unicode=False, sort_keys=False), encoding="utf-8")
     r = kit_cli("diff", str(werk / "oud.yaml"), str(bron), "-o", str(werk / "pakket"), cwd=werk)
     assert r.returncode == 0, r.stderr
     return werk, map_, sorted(map_.glob("*.docx")), sorted((werk / "pakket").rglob("*.docx"))
