@@ -435,7 +435,10 @@ def test_handhaving_gestaffeld_binnen_maximum(voorbeeld):
     h = data["handhaving"]
     assert f"bedraagt de boete {euro(h['boete_pip'])}" in tekst
     assert f"bedraagt die boete {euro(h['boete_pip_herhaling'])}" in tekst
-    assert f"De boete bedraagt {euro(h['boete_brede_intake'])}" in tekst
+    # review B7: the fixed amount of the law is not restated as a rule; it stays in the toelichting
+    # with its source (the old expectation asked for the restatement and was wrong)
+    assert f"De boete bedraagt {euro(h['boete_brede_intake'])}; de wet stelt dit bedrag vast." not in tekst
+    assert f"{euro(h['boete_brede_intake'])} (art." in tekst
     for woord in ("wederhoor", "zienswijze", "5:46", "5:10a", "10:3", "5:53", "betalingsregeling", "niet dubbel wordt getroffen"):
         assert woord in tekst
 
