@@ -224,14 +224,6 @@ def test_verwijzen_niet_herhalen(docs, g):
     assert "memorie van toelichting bij de wijziging van het overgangsrecht" not in vo
 
 
-def test_marker_alleen_waar_de_waarde_staat(docs):
-    """V12: de PIP-termijn van Lansingerland is het wettelijke maximum en staat niet in artikel 3;
-    de bijlage zegt dan niet dat de aanname daar is gebruikt."""
-    t = docs["lansingerland"]["verordening"]
-    rij = next(r for r in t.splitlines() if r.startswith("pip.termijn_weken"))
-    assert "niet in dit document" in rij, rij
-
-
 @pytest.mark.parametrize("g", GEMEENTEN)
 def test_geen_verzonnen_of_dubbele_gegevens(docs, g):
     """K9: naast het bedrag uit de circulaire geen tweede, indicatief bedrag; K10: geen overlegvormen
