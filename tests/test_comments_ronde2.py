@@ -117,7 +117,7 @@ def lo_opslaan(bron: Path, doel_map: Path) -> Path:
 
 def test_bijgehouden_wijziging_is_een_rij(verordening, tmp_path):
     d = docx.Document(verordening)
-    wijziging(_zoek(d, "duurt 18 maanden"), "18 maanden", "24 maanden")
+    wijziging(_zoek(d, "duurt ten minste 18 maanden"), "18 maanden", "24 maanden")
     kopie = tmp_path / "verordening - alleen wijzigingen.docx"
     d.save(kopie)
     uit = tmp_path / "nota.docx"
@@ -128,7 +128,7 @@ def test_bijgehouden_wijziging_is_een_rij(verordening, tmp_path):
     assert rij["Soort"] == "voorgestelde wijziging"
     assert rij["Oude tekst"] == "18 maanden" and rij["Nieuwe tekst"] == "24 maanden"
     assert rij["Indiener"] == "Jan de Boer" and rij["Datum"] == "2021-06-12"
-    assert rij["Sectie-id"] == "maatschappelijke-begeleiding" and rij["Artikel / paragraaf"].startswith("Artikel 9")
+    assert rij["Sectie-id"] == "maatschappelijke-begeleiding" and rij["Artikel / paragraaf"].startswith("Artikel 8")
     assert rij["Keuzes"] == "maatschappelijke_begeleiding.duur_maanden"
     nota = "\n".join(c.text for t in docx.Document(uit).tables for row in t.rows for c in row.cells)
     assert "„18 maanden” vervangen door „24 maanden”" in nota
@@ -137,9 +137,9 @@ def test_bijgehouden_wijziging_is_een_rij(verordening, tmp_path):
 @pytest.mark.libreoffice
 def test_bijgehouden_wijziging_na_libreoffice(verordening, tmp_path):
     d = docx.Document(verordening)
-    wijziging(_zoek(d, "duurt 18 maanden"), "18 maanden", "24 maanden")
-    p = _zoek(d, "Het PVT omvat ten minste")
-    opmerking(d, _splits(p, "12 uur"), "Waarom niet meer?")
+    wijziging(_zoek(d, "duurt ten minste 18 maanden"), "18 maanden", "24 maanden")
+    p = _zoek(d, "De brede intake bestaat uit ten minste")
+    opmerking(d, _splits(p, "3 gesprekken"), "Waarom niet meer?")
     kopie = tmp_path / "verordening.docx"
     d.save(kopie)
     lo = lo_opslaan(kopie, tmp_path / "lo")
@@ -157,8 +157,8 @@ def test_bijgehouden_wijziging_na_libreoffice(verordening, tmp_path):
 
 def _met_regels(verordening: Path, pad: Path, klaar: bool = False) -> Path:
     d = docx.Document(verordening)
-    p = _zoek(d, "Het PVT omvat ten minste")
-    opmerking(d, _splits(p, "12 uur"), "Regel 1\tmet tab\nRegel 2\nRegel 3")
+    p = _zoek(d, "De brede intake bestaat uit ten minste")
+    opmerking(d, _splits(p, "3 gesprekken"), "Regel 1\tmet tab\nRegel 2\nRegel 3")
     pad.parent.mkdir(parents=True, exist_ok=True)
     d.save(pad)
     if klaar:
@@ -282,8 +282,8 @@ def test_toelichting_en_ondertekening_hebben_keuzes(verordening, tmp_path):
     uit = tmp_path / "nota.docx"
     assert kit("comments", kopie, "-o", uit).returncode == 0
     rijen = {x["Opmerking"]: x for x in lees_csv(uit.with_suffix(".csv"))}
-    assert rijen["Toelichting: duidelijk."]["Keuzes"] == "maatschappelijke_begeleiding"
-    assert rijen["Toelichting: duidelijk."]["Artikel / paragraaf"].startswith("Toelichting op artikel 9. ")
+    assert rijen["Toelichting: duidelijk."]["Keuzes"].startswith("maatschappelijke_begeleiding.duur_maanden")
+    assert rijen["Toelichting: duidelijk."]["Artikel / paragraaf"].startswith("Toelichting op artikel 8. ")
     ond = rijen["Ondertekening."]
     assert ond["Sectie-id"] == "ondertekening" and "gemeente.naam" in ond["Keuzes"].split(", ")
 
@@ -296,8 +296,8 @@ def test_antwoordkring_verliest_niets(verordening, tmp_path):
     from docx.opc.part import Part
 
     d = docx.Document(verordening)
-    p = _zoek(d, "Het PVT omvat ten minste")
-    a = opmerking(d, _splits(p, "12 uur"), "Opmerking A")
+    p = _zoek(d, "De brede intake bestaat uit ten minste")
+    a = opmerking(d, _splits(p, "3 gesprekken"), "Opmerking A")
     b = opmerking(d, p.runs[0], "Opmerking B", auteur="Jan de Boer", datum="2021-06-11T09:00:00")
     pa, pb = "1000000A", "1000000B"
     a.paragraphs[-1]._p.set(f"{{{W14}}}paraId", pa)
@@ -322,8 +322,8 @@ def test_antwoordkring_verliest_niets(verordening, tmp_path):
 
 def test_grote_samendrukbare_afbeelding_wordt_gelezen(verordening, tmp_path):
     d = docx.Document(verordening)
-    p = _zoek(d, "Het PVT omvat ten minste")
-    opmerking(d, _splits(p, "12 uur"), "Met plaatje")
+    p = _zoek(d, "De brede intake bestaat uit ten minste")
+    opmerking(d, _splits(p, "3 gesprekken"), "Met plaatje")
     kopie = tmp_path / "verordening.docx"
     d.save(kopie)
     # a 30 MB BMP-like picture of one colour: ratio far above 200, never decompressed by the kit
