@@ -92,17 +92,53 @@ def _label(keypath: str) -> str:
         return pad
 
 
-def waarde_tekst(waarde: Any) -> str:
-    from kit.templating import taal
+_ISO_DATUM = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def _is_bedrag(keypath: str) -> bool:
+    """Whether the schema describes the value at ``keypath`` as an amount in euro."""
+    from kit.schema import deelschema
+
+    sub = deelschema(re.sub(r"\[\d+\]", "", keypath)) if keypath else None
+    if not isinstance(sub, dict):
+        return False
+    return ("(euro)" in str(sub.get("title", "")) or "bedrag" in str(sub.get("x-verwacht", ""))
+            or re.search(r"\bin euro\b", str(sub.get("description", ""))) is not None)
+
+
+def waarde_tekst(waarde: Any, sleutel: str = "") -> str:
+    """A value as the documents print it: dates in words, amounts in euro, numbers in Dutch
+    notation, enum values by their label, yes/no (``sleutel`` = its key path, for the schema)."""
+    from kit.notatie import euro, getal
+    from kit.schema import enum_labels
+    from kit.templating import datum, taal
 
     if waarde is None:
         return _taal()["leeg"]
     if isinstance(waarde, bool):
         return taal()["ja_nee"][waarde]
     if isinstance(waarde, list):
-        return ", ".join(waarde_tekst(w) for w in waarde) if waarde else _taal()["leeg"]
+        return ", ".join(waarde_tekst(w, sleutel) for w in waarde) if waarde else _taal()["leeg"]
     if isinstance(waarde, dict):
-        return "; ".join(f"{k}: {waarde_tekst(v)}" for k, v in waarde.items()) if waarde else _taal()["leeg"]
+        if not waarde:
+            return _taal()["leeg"]
+        bedrag = _is_bedrag(sleutel)
+        delen = []
+        for k, v in waarde.items():
+            sub = f"{sleutel}.{k}" if sleutel else str(k)
+            tekst = euro(v) if bedrag and isinstance(v, (int, float)) and not isinstance(v, bool) else waarde_tekst(v, sub)
+            delen.append(f"{_label(sub) if sleutel else k}: {tekst}")
+        return "; ".join(delen)
+    if isinstance(waarde, dt.date) or (isinstance(waarde, str) and _ISO_DATUM.match(waarde.strip())):
+        try:
+            return datum(waarde)
+        except ValueError:
+            return str(waarde)
+    if isinstance(waarde, (int, float)):
+        return euro(waarde) if _is_bedrag(sleutel) else getal(waarde)
+    if isinstance(waarde, str) and sleutel:
+        labels = enum_labels(re.sub(r"\[\d+\]", "", sleutel))
+        return labels.get(waarde, waarde)
     return str(waarde)
 
 
@@ -144,7 +180,7 @@ def open_punten(choices: Any) -> list[OpenPunt]:
     aannames = choices.aannames() if hasattr(choices, "aannames") else []
     for a in aannames:
         waarde = _haal(choices.data, a.sleutel)
-        punten.append(OpenPunt(0, AANNAME, a.sleutel, _label(a.sleutel), waarde_tekst(waarde) if not _leeg(waarde) else "",
+        punten.append(OpenPunt(0, AANNAME, a.sleutel, _label(a.sleutel), waarde_tekst(waarde, a.sleutel) if not _leeg(waarde) else "",
                                a.reden, a.bestand, a.regel, leeg=_leeg(waarde)))
         gezien.add(a.sleutel)
     data = choices.data if isinstance(choices.data, dict) else {}

@@ -80,6 +80,8 @@ def _kijk(pad: Path) -> tuple[bool, str | None, str | None]:
     """
     import yaml
 
+    if _soort(pad) is not None:  # never open a FIFO or read a huge file just to look
+        return False, None, None
     try:
         tekst = pad.read_text(encoding="utf-8")
         knoop = yaml.compose(tekst, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -100,8 +102,40 @@ def _kijk(pad: Path) -> tuple[bool, str | None, str | None]:
     return True, extends, naam
 
 
-def zoek_bestanden(bronnen: Sequence[Path | str]) -> list[Path]:
-    """The .yaml files named or found (recursively) in the folders named; input order, no doubles."""
+def _soort(pad: Path) -> str | None:
+    """Why ``pad`` cannot be a choice file (a message key), or None for a regular file of sane size."""
+    import stat
+
+    from kit.loader import MAX_BYTES
+
+    try:
+        st = os.stat(pad)
+    except FileNotFoundError:
+        return "batch.dode_link" if os.path.islink(pad) else "batch.bron_ontbreekt"
+    except OSError:  # a symlink loop, a name too long, no access
+        return "batch.onleesbaar_pad"
+    if stat.S_ISDIR(st.st_mode):
+        return "batch.is_map"
+    if stat.S_ISFIFO(st.st_mode):
+        return "batch.fifo"
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+        return "batch.apparaat"
+    if not stat.S_ISREG(st.st_mode):
+        return "batch.geen_bestand"
+    if st.st_size > MAX_BYTES:
+        return "batch.te_groot"
+    return None
+
+
+def zoek_bestanden(bronnen: Sequence[Path | str], overgeslagen: list[Resultaat] | None = None) -> list[Path]:
+    """The .yaml files named or found (recursively) in the folders named; input order, no doubles.
+
+    A ``*.yaml`` that is not a regular file (a dangling symlink, a FIFO, a device, a socket) or
+    is larger than a choice file can be (checked by size, before it is read) is not rendered:
+    it is appended to ``overgeslagen`` as a failed result with a Dutch message (never silently).
+    """
+    from kit.loader import MAX_BYTES
+
     gevonden: list[Path] = []
     gezien: set[Path] = set()
     for bron in bronnen:
@@ -112,15 +146,24 @@ def zoek_bestanden(bronnen: Sequence[Path | str]) -> list[Path]:
                     p for p in bron.rglob("*")
                     if p.suffix.lower() in (".yaml", ".yml")
                     and not any(d.startswith(".") for d in p.relative_to(bron).parts)
-                    and p.is_file()
                 ),
                 key=lambda p: p.as_posix(),
             )
-        elif bron.exists():
+        elif os.path.lexists(bron):
             kandidaten = [bron]
         else:
             raise UsageError(bericht("batch.bron_ontbreekt", pad=bron))
         for p in kandidaten:
+            reden = _soort(p)
+            if reden == "batch.is_map" and p != bron:
+                continue  # a folder that happens to be called x.yaml: searched, not a file
+            if reden is not None:
+                if overgeslagen is not None:
+                    overgeslagen.append(Resultaat(
+                        bron=str(p), code=2,
+                        fouten=[bericht(reden, pad=p, max_mb=MAX_BYTES // (1024 * 1024))],
+                    ))
+                continue
             sleutel = p.resolve()
             if sleutel not in gezien:
                 gezien.add(sleutel)
@@ -128,11 +171,17 @@ def zoek_bestanden(bronnen: Sequence[Path | str]) -> list[Path]:
     return gevonden
 
 
-def ontdek(bronnen: Sequence[Path | str], kaart: Callable = map) -> tuple[list[Bron], list[Path]]:
-    """(gemeente files to render, regio files skipped); ``kaart``: a (parallel) map."""
+def ontdek(
+    bronnen: Sequence[Path | str], kaart: Callable = map, overgeslagen: list[Resultaat] | None = None,
+) -> tuple[list[Bron], list[Path]]:
+    """(gemeente files to render, regio files skipped); ``kaart``: a (parallel) map.
+
+    Files whose ``extends`` chain runs in a circle are not regio files: they are rendered, so
+    the loader reports the circle with its Dutch message.
+    """
     from kit.context import slug
 
-    bestanden = zoek_bestanden(bronnen)
+    bestanden = zoek_bestanden(bronnen, overgeslagen)
     info: dict[Path, Bron] = {}
     for p, (leesbaar, extends, naam) in zip(bestanden, kaart(_kijk, bestanden)):
         doel = None
@@ -140,7 +189,16 @@ def ontdek(bronnen: Sequence[Path | str], kaart: Callable = map) -> tuple[list[B
             e = Path(extends)
             doel = (e if e.is_absolute() else p.parent / e).resolve()
         info[p.resolve()] = Bron(p, leesbaar=leesbaar, extends=doel, naam_eigen=naam)
-    uitgebreid = {b.extends for b in info.values() if b.extends is not None}
+    def in_kring(start: Path) -> bool:
+        gezien: set[Path] = set()
+        huidig: Path | None = start
+        while huidig is not None and huidig in info and huidig not in gezien:
+            gezien.add(huidig)
+            huidig = info[huidig].extends
+        return huidig == start
+
+    kring = {k for k in info if in_kring(k)}
+    uitgebreid = {b.extends for k, b in info.items() if b.extends is not None and k not in kring}
 
     def naam_van(b: Bron, diepte: int = 0) -> str | None:
         if b.naam_eigen or diepte > 20:
@@ -156,6 +214,10 @@ def ontdek(bronnen: Sequence[Path | str], kaart: Callable = map) -> tuple[list[B
     regio: list[Path] = []
     for sleutel, b in info.items():
         naam = naam_van(b)
+        if sleutel in kring:
+            b.slug = None
+            te_renderen.append(b)
+            continue
         if sleutel in uitgebreid or (naam is None and b.leesbaar):
             regio.append(b.pad)
             continue
@@ -195,8 +257,44 @@ def bereid_voor() -> None:
         pass
 
 
-def _init_werker() -> None:
+_GESTART = None  # per worker: the shared flags of :class:`_Pools` (which task has started)
+
+
+def _init_werker(gestart=None, ouder: int | None = None) -> None:
+    import signal
+
+    global _GESTART
+    _GESTART = gestart
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the workers
+    _sterf_met_ouder(ouder)
     bereid_voor()
+
+
+def _sterf_met_ouder(ouder: int | None) -> None:
+    """Linux: the worker is killed when the kit (its parent) dies, also by SIGKILL; an orphaned
+    pool worker would otherwise wait for work forever. (A LibreOffice of the worker is then
+    stopped by its watchdog, see kit.pdf.)"""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        if ouder is not None and os.getppid() != ouder:  # the parent died before the call
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
+
+
+def _taak(i: int, functie: Callable, args: tuple):
+    """Run task ``i`` in a worker, first marking it as started (so that after a worker was
+    killed the parent knows which tasks were running and which never began)."""
+    if _GESTART is not None and i < len(_GESTART):
+        _GESTART[i] = 1
+    return functie(*args)
 
 
 def _pdf_namen(namen: Iterable[str]) -> list[str]:
@@ -222,10 +320,14 @@ def render_een(pad: str, uitvoer: str, slug: str | None, pdf: bool, force: bool)
     except KitError as e:
         res.code = e.exit_code
         res.fouten = [str(e)]
+        res.documenten = [Path(p).name for p in getattr(e, "kit_geschreven", [])]
         return res
     except Exception as e:  # a bug: one line, no traceback, the other gemeenten go on
         res.code = 2
-        res.fouten = [bericht("algemeen.onverwachte_fout", soort=f"{type(e).__name__}: {e}")]
+        geschreven = getattr(e, "kit_geschreven", [])
+        soort = f"{type(e).__name__}: {e}"
+        res.fouten = [bericht("render.interne_fout_deels", soort=soort, bestanden=", ".join(map(str, geschreven)))
+                      if geschreven else bericht("algemeen.onverwachte_fout", soort=soort)]
         return res
     res.map = str(r.map)
     res.slug = r.map.name
@@ -235,20 +337,18 @@ def render_een(pad: str, uitvoer: str, slug: str | None, pdf: bool, force: bool)
 
 
 def pdf_groep(mappen: list[str], force: bool) -> list[Resultaat]:
-    """Convert the .docx of several gemeenten with one LibreOffice call; move, register, manifest."""
-    import json
+    """Convert the .docx of several gemeenten with one LibreOffice call; then per folder, with
+    its lock held: record the intent, move each PDF after a last check, write the manifest."""
     import shutil
-    import tempfile
 
-    from kit.manifest import NAAM, Manifest, verplaats_atomisch
+    from kit.manifest import Manifest, map_slot, schrijffout, tijdelijke_map
     from kit.pdf import PdfFout, naar_pdf, ruim_op
 
     resultaten = {m: Resultaat(bron=m, map=m, slug=Path(m).name) for m in mappen}
     if not mappen:
         return []
     basis = Path(mappen[0]).parent
-    werk = Path(tempfile.mkdtemp(dir=basis, prefix=".kit-batch-pdf-"))
-    try:
+    with tijdelijke_map(".kit-batch-pdf-", basis) as werk:  # locked: a later run removes it only when we are gone
         koppels: list[tuple[Path, Path]] = []  # (link, target pdf)
         for m in mappen:
             for docx in sorted(Path(m).glob("*.docx")):
@@ -265,24 +365,31 @@ def pdf_groep(mappen: list[str], force: bool) -> list[Resultaat]:
                 r.code, r.fouten = e.exit_code, [str(e)]
             return list(resultaten.values())
         try:
-            manifesten: dict[str, Manifest] = {}
+            per_map: dict[str, list[tuple[Path, Path]]] = {}
             for t, (_link, doel) in zip(tijdelijk, koppels):
-                m = str(doel.parent)
-                manifest = manifesten.setdefault(m, Manifest(doel.parent))
-                verplaats_atomisch(t, doel)
-                manifest.registreer(doel.name, pad=doel)
-                resultaten[m].documenten.append(doel.name)
-            for m, manifest in manifesten.items():
+                per_map.setdefault(str(doel.parent), []).append((t, doel))
+            for m, paren in per_map.items():
+                r = resultaten[m]
                 try:
-                    data = json.loads((Path(m) / NAAM).read_text(encoding="utf-8"))
-                    invoer = [Path(i["path"]) for i in data.get("inputs", [])]
-                except (OSError, ValueError, KeyError, TypeError):
-                    invoer = []
-                manifest.schrijf(invoer)
+                    with map_slot(Path(m)):
+                        manifest = Manifest(m)
+                        manifest.voornemen({doel.name: t for t, doel in paren})
+                        try:
+                            for t, doel in paren:
+                                if manifest.plaats(t, doel.name, force=force) is not None:
+                                    r.documenten.append(doel.name)
+                        finally:
+                            manifest.schrijf(None)
+                        weigering = manifest.weigering()
+                        if weigering is not None:
+                            raise weigering
+                except KitError as e:
+                    r.code, r.fouten = max(r.code, e.exit_code), r.fouten + [str(e)]
+                except OSError as e:
+                    fout = schrijffout(e, Path(m))
+                    r.code, r.fouten = max(r.code, fout.exit_code), r.fouten + [str(fout)]
         finally:
             ruim_op(tijdelijk)
-    finally:
-        shutil.rmtree(werk, ignore_errors=True)
     return list(resultaten.values())
 
 
@@ -335,37 +442,129 @@ class _Voortgang:
 
 # ------------------------------------------------------------------------------- the run
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
-    import multiprocessing as mp
+class WerkerGestopt(Exception):
+    """A worker process died outside its own error handling (the OOM killer, kill -9)."""
 
-    methode = "fork" if "fork" in mp.get_all_start_methods() else None
-    context = mp.get_context(methode)
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_werker)
+
+class _Pools:
+    """The process pool, rebuilt when a worker is killed; with shared "started" flags per task."""
+
+    def __init__(self, jobs: int, taken: int):
+        import multiprocessing as mp
+
+        methode = "fork" if "fork" in mp.get_all_start_methods() else None
+        self.context = mp.get_context(methode)
+        self.jobs = jobs
+        self.gestart = self.context.Array("b", max(1, taken), lock=False)
+        self.pool: ProcessPoolExecutor | None = None
+
+    def huidig(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=self.context, initializer=_init_werker, initargs=(self.gestart, os.getpid()),
+            )
+        return self.pool
+
+    def wis(self) -> None:
+        for i in range(len(self.gestart)):
+            self.gestart[i] = 0
+
+    def vervang(self) -> None:
+        """Drop a broken pool (its workers are gone or being stopped); the next call makes a new one."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def sluit(self, annuleer: bool = False) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=annuleer)
+            self.pool = None
+
+    def stop(self) -> None:
+        """Ctrl-C: stop the workers now (a LibreOffice of theirs is stopped by its watchdog;
+        what they wrote is in the manifests, their leftovers go in the next run)."""
+        if self.pool is None:
+            return
+        processen = getattr(self.pool, "_processes", None) or {}  # the executor's own table
+        for proces in list(processen.values()):
+            try:
+                proces.terminate()
+            except (OSError, AttributeError):
+                pass
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = None
+
+    def map(self, f: Callable, xs: list) -> list:
+        """``map`` in the pool; a broken pool (a worker killed) falls back to this process."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return list(self.huidig().map(f, xs, chunksize=max(1, len(xs) // (4 * self.jobs))))
+        except BrokenProcessPool:
+            self.vervang()
+            return [f(x) for x in xs]
 
 
 def _voer_uit(
     taken: list[tuple[Callable, tuple]],
-    pool: ProcessPoolExecutor | None,
+    pools: _Pools | None,
     bij_klaar: Callable[[Any], None],
     bij_fout: Callable[[tuple, BaseException], None],
+    splits: Callable[[tuple], list[tuple[Callable, tuple]]] | None = None,
 ) -> None:
     """Run the tasks (in this process without a pool), calling ``bij_klaar`` per result.
 
-    A task that dies outside its own error handling (a worker killed, out of memory) is passed
-    to ``bij_fout`` with its arguments; the other tasks go on.
+    A task that raises outside its own error handling is passed to ``bij_fout``. When a worker
+    is killed (the pool breaks), the pool is rebuilt: tasks that had not started go on in the
+    new pool; each task that was running is run again *alone*, so that only the task that
+    kills its worker again fails (:class:`WerkerGestopt`), never its neighbours. ``splits``
+    may cut such a task into smaller ones (a PDF group into one task per gemeente).
     """
-    if pool is None or len(taken) <= 1:
+    from concurrent.futures.process import BrokenProcessPool
+
+    if pools is None or len(taken) <= 1:
         for functie, args in taken:
             bij_klaar(functie(*args))
         return
-    futures: dict[Future, tuple] = {pool.submit(functie, *args): args for functie, args in taken}
-    for f in as_completed(futures):
-        try:
-            resultaat = f.result()
-        except Exception as e:
-            bij_fout(futures[f], e)
-            continue
-        bij_klaar(resultaat)
+    if len(taken) > len(pools.gestart):  # pragma: no cover - sized for the largest phase
+        raise ValueError("te veel taken voor de gedeelde vlaggen")
+    rest = list(range(len(taken)))
+    while rest:
+        pools.wis()
+        pool = pools.huidig()
+        futures: dict[Future, int] = {pool.submit(_taak, i, *taken[i]): i for i in rest}
+        onklaar: list[int] = []
+        for f in as_completed(futures):
+            i = futures[f]
+            try:
+                resultaat = f.result()
+            except BrokenProcessPool:
+                onklaar.append(i)
+                continue
+            except Exception as e:
+                bij_fout(taken[i][1], e)
+                continue
+            bij_klaar(resultaat)
+        if not onklaar:
+            return
+        gestart = [i for i in sorted(onklaar) if pools.gestart[i]]
+        rest = [i for i in sorted(onklaar) if not pools.gestart[i]]
+        pools.vervang()
+        alleen = [taken[i] for i in gestart]
+        while alleen:  # suspects, one at a time
+            functie, args = alleen.pop(0)
+            pools.wis()
+            try:
+                bij_klaar(pools.huidig().submit(_taak, 0, functie, args).result())
+            except BrokenProcessPool:
+                pools.vervang()
+                delen = splits(args) if splits else []
+                if len(delen) > 1:
+                    alleen = delen + alleen
+                else:
+                    bij_fout(args, WerkerGestopt())
+            except Exception as e:
+                bij_fout(args, e)
 
 
 def batch(
@@ -385,36 +584,40 @@ def batch(
     jobs = jobs or os.cpu_count() or 1
     if pdf:
         pdf_keuze(True)  # no LibreOffice: usage error before anything is written
+    from kit.manifest import ruim_oude_mappen_op
+
     bestanden = zoek_bestanden(bronnen)
+    ruim_oude_mappen_op(uitvoer, ".kit-batch-pdf-")  # PDF work folders of a killed batch
     bereid_voor()  # in the parent: forked workers inherit the prepared state
-    pool = None
+    pools = None
     if jobs > 1 and len(bestanden) > 1:
         import gc
 
         gc.freeze()  # the prepared state is never collected: no copy-on-write by the collector
-        pool = _pool(min(jobs, len(bestanden)))
+        pools = _Pools(min(jobs, len(bestanden)), len(bestanden) + 1)
     try:
-        return _batch(bronnen, Path(uitvoer), jobs, pdf, force, fout, tty, pool)
+        return _batch(bronnen, Path(uitvoer), jobs, pdf, force, fout, tty, pools)
     except BaseException:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-            pool = None
+        if pools is not None:
+            pools.stop()
+            pools = None
         raise
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True)
+        if pools is not None:
+            pools.sluit()
         if jobs > 1 and len(bestanden) > 1:
             import gc
 
             gc.unfreeze()
 
 
-def _batch(bronnen, uitvoer: Path, jobs: int, pdf: bool, force: bool, fout, tty: bool, pool) -> tuple[list[Resultaat], list[Path]]:
+def _batch(bronnen, uitvoer: Path, jobs: int, pdf: bool, force: bool, fout, tty: bool, pools) -> tuple[list[Resultaat], list[Path]]:
     # the workers are forked here, by the first map, before any thread (rich) is started
-    kaart = (lambda f, xs: pool.map(f, xs, chunksize=max(1, len(xs) // (4 * jobs)))) if pool else map
-    te_renderen, regio = ontdek(bronnen, kaart)
+    kaart = pools.map if pools else map
+    overgeslagen: list[Resultaat] = []  # not regular files, too large: reported, never silent
+    te_renderen, regio = ontdek(bronnen, kaart, overgeslagen)
 
-    resultaten: dict[str, Resultaat] = {}
+    resultaten: dict[str, Resultaat] = {r.bron: r for r in overgeslagen}
     taken: list[tuple[Callable, tuple]] = []
     eerder: dict[str, Path] = {}
     for b in te_renderen:
@@ -428,7 +631,7 @@ def _batch(bronnen, uitvoer: Path, jobs: int, pdf: bool, force: bool, fout, tty:
             eerder[b.slug] = b.pad
         taken.append((render_een, (str(b.pad), str(uitvoer), b.slug, pdf, force)))
 
-    voortgang = _Voortgang(len(te_renderen), fout, tty)
+    voortgang = _Voortgang(len(te_renderen) + len(overgeslagen), fout, tty)
     for r in resultaten.values():
         voortgang.stap(r)
 
@@ -441,7 +644,7 @@ def _batch(bronnen, uitvoer: Path, jobs: int, pdf: bool, force: bool, fout, tty:
         voortgang.stap(r)
 
     try:
-        _voer_uit(taken, pool, klaar, lambda args, e: klaar(_mislukt(args[0], e)))
+        _voer_uit(taken, pools, klaar, lambda args, e: klaar(_mislukt(args[0], e)))
         if pdf:
             gelukt = [r for r in resultaten.values() if r.code == 0 and r.map]
             groepen = _groepen([r.map for r in gelukt], PDF_GROEP // 5 or 1, jobs)
@@ -459,20 +662,22 @@ def _batch(bronnen, uitvoer: Path, jobs: int, pdf: bool, force: bool, fout, tty:
                     voortgang.stap(r, fase="pdf")
 
             _voer_uit(
-                [(pdf_groep, (g, force)) for g in groepen], pool, pdf_klaar,
+                [(pdf_groep, (g, force)) for g in groepen], pools, pdf_klaar,
                 lambda args, e: pdf_klaar([_mislukt(m, e, m) for m in args[0]]),
+                splits=lambda args: [(pdf_groep, ([m], args[1])) for m in args[0]],
             )
     finally:
         voortgang.stop()
-    volgorde = [str(b.pad) for b in te_renderen]
+    volgorde = [r.bron for r in overgeslagen] + [str(b.pad) for b in te_renderen]
     return [resultaten[k] for k in volgorde if k in resultaten], regio
 
 
 def _mislukt(bron: str, e: BaseException, map_: str = "") -> Resultaat:
-    return Resultaat(
-        bron=bron, code=2, map=map_, slug=Path(map_).name if map_ else "",
-        fouten=[bericht("algemeen.onverwachte_fout", soort=f"{type(e).__name__}: {e}")],
-    )
+    if isinstance(e, WerkerGestopt):
+        tekst = bericht("batch.werker_gestopt", bron=bron)
+    else:
+        tekst = bericht("algemeen.onverwachte_fout", soort=f"{type(e).__name__}: {e}")
+    return Resultaat(bron=bron, code=2, map=map_, slug=Path(map_).name if map_ else "", fouten=[tekst])
 
 
 def _groepen(mappen: list[str], per_groep: int, jobs: int) -> list[list[str]]:

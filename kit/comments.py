@@ -691,10 +691,11 @@ def herkomst_index(document: str, templates: Path = TEMPLATES) -> dict[str, tupl
                     delen = _afwisselend(stukken, uitdrukkingen)
                     while delen and not delen[-1].strip():
                         delen.pop()
-                    bron = "".join(re.escape(_norm(x)) if i % 2 == 0 else ("(.*)" if i == len(delen) - 1 else "(.*?)")
+                    bron = "".join(re.escape(re.sub(r"\s+", " ", x)).replace(r"\ ", r"\s+") if i % 2 == 0
+                                   else ("(.*)" if i == len(delen) - 1 else "(.*?)")
                                    for i, x in enumerate(delen))
                     try:
-                        regels.append(_Regel(re.compile(bron.replace(r"\ ", r"\s*")), letterlijk, groepen))
+                        regels.append(_Regel(re.compile(bron), letterlijk, groepen))
                     except re.error:
                         pass
                 uit[sectie] = (regels, alle)
@@ -967,7 +968,9 @@ def _sjabloon(bron: str):
 
 
 def _tekst_uit(sleutel: str, **context: object) -> str:
-    return _norm(_sjabloon(_teksten()[sleutel]).render(**context))
+    from kit.docx_writer import xml_schoon
+
+    return xml_schoon(_norm(_sjabloon(_teksten()[sleutel]).render(**context)))
 
 
 def datum_nl(iso: str) -> str:
@@ -1095,6 +1098,8 @@ def _cel(cel, regels: list[tuple[str, dict]], breedte) -> None:
     """Fill a cell with paragraphs; each (text, opmaak) with opmaak keys vet/cursief/klein/grijs."""
     from docx.shared import Pt, RGBColor
 
+    from kit.docx_writer import xml_schoon
+
     cel.width = breedte
     eerste = True
     for tekst, opmaak in regels:
@@ -1102,7 +1107,7 @@ def _cel(cel, regels: list[tuple[str, dict]], breedte) -> None:
             p = cel.paragraphs[0] if eerste else cel.add_paragraph()
             eerste = False
             p.paragraph_format.space_after = Pt(2)
-            run = p.add_run(deel)
+            run = p.add_run(xml_schoon(deel))
             run.font.size = Pt(8 if opmaak.get("klein") else 9)
             run.bold = bool(opmaak.get("vet")) or None
             run.italic = bool(opmaak.get("cursief")) or None

@@ -144,6 +144,11 @@ def _open_punten(ctx: dict[str, Any], choices: Any) -> None:
     punten = open_punten(choices) if hasattr(choices, "aannames") else []
     ctx["open_punten"] = punten
     ctx["meta"]["bronbestand"] = Path(getattr(choices, "path", "") or "").name
+    # the title block (huisstijl) prints versie.datum and versie.auteur: an assumed one carries
+    # its marker there too ("Opgesteld door: … [aanname 5]")
+    for p in punten:
+        if p.sleutel in ("versie.datum", "versie.auteur") and p.soort == "aanname" and not p.leeg:
+            ctx["meta"][p.sleutel.replace("versie.", "") + "_punt"] = p.markering
     markeer(ctx, punten)
 
 

@@ -28,7 +28,7 @@ from typing import Any, Callable
 
 import yaml
 
-from kit.berichten import bericht
+from kit.berichten import bericht, os_reden
 from kit.errors import InputError, KitError, Refused, ValidationFailed
 
 SJABLONEN = "diff"
@@ -78,7 +78,7 @@ def _git(map_: Path, *args: str) -> bytes:
         r = subprocess.run(["git", *args], cwd=map_, capture_output=True, timeout=60,
                            env={**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"})
     except (OSError, subprocess.SubprocessError) as e:
-        raise InputError(bericht("diff.git_niet_beschikbaar", fout=getattr(e, "strerror", None) or type(e).__name__)) from None
+        raise InputError(bericht("diff.git_niet_beschikbaar", fout=os_reden(e) if isinstance(e, OSError) else type(e).__name__)) from None
     if r.returncode != 0:
         raise GitFout(bericht("diff.git_fout", opdracht=args[0] if args else "git"))
     return r.stdout
@@ -722,6 +722,15 @@ def wijzig_instructies(oud_regels: list[dict], nieuw_regels: list[dict]) -> list
             stappen.append({"soort": "lid_in", "na": vorige_oud, "regels": n["delen"]})
     if not stappen or gewijzigd / totaal > MEESTAL_GEWIJZIGD:
         return artikel
+    # one lid in or out: the leden after it are renumbered, and the instruction says so
+    # ("onder vernummering van het tweede en derde lid tot derde en vierde lid")
+    structuur = [x for x in stappen if x["soort"] in ("lid_in", "lid_vervalt")]
+    if len(structuur) == 1 and not enkel_o:
+        x = structuur[0]
+        eerste = x["na"] + 1 if x["soort"] == "lid_in" else x["lid"] + 1
+        if eerste <= len(lo):
+            schuif = 1 if x["soort"] == "lid_in" else -1
+            x["vernummering"] = {"van": eerste, "tot": len(lo), "naar_van": eerste + schuif, "naar_tot": len(lo) + schuif}
     return stappen
 
 
@@ -912,7 +921,7 @@ def maak_pakket(oud: Versie, nieuw: Versie, werkmap: Path) -> Pakket:
     pakket = Pakket()
     info = {"oud": _versie_info(oud), "nieuw": _versie_info(nieuw)}
     hcontext = {k: nieuw.ctx.get(k) for k in ("gemeente", "versie", "advies")}
-    andere_gemeente = oud.meta["slug"] != nieuw.meta["slug"]
+    andere_gemeente = not zelfde_gemeente(oud, nieuw)
     if andere_gemeente:
         pakket.waarschuwingen.append(bericht("diff.andere_gemeente", oud=oud.meta["gemeente"], nieuw=nieuw.meta["gemeente"]))
 
@@ -969,6 +978,18 @@ def maak_pakket(oud: Versie, nieuw: Versie, werkmap: Path) -> Pakket:
             stijl, "wijzigingsverordening.md.j2", _wijzigingsverordening_ctx(oud, nieuw, artikelen, ctx),
             _pakket_meta(nieuw, info, "wijzigingsverordening", "verordening"), hcontext)
     return pakket
+
+
+def zelfde_gemeente(oud: Versie, nieuw: Versie) -> bool:
+    """The same gemeente: the same slug, or the same name once the characters a document
+    cannot show (control characters, a stray soft line break) are left out."""
+    import unicodedata
+
+    def kern(naam: Any) -> str:
+        tekst = "".join(c for c in str(naam) if unicodedata.category(c) not in ("Cc", "Cs", "Cn") and c not in "\ufffe\uffff")
+        return " ".join(tekst.split()).casefold()
+
+    return oud.meta["slug"] == nieuw.meta["slug"] or kern(oud.meta["gemeente"]) == kern(nieuw.meta["gemeente"])
 
 
 def _hcontext(v: Versie) -> dict:
@@ -1062,7 +1083,7 @@ def schrijf_pakket(pakket: Pakket, uitvoer: Path, invoer: list[Path], force: boo
     try:
         uitvoer.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise InputError(bericht("diff.uitvoer_onschrijfbaar", map=uitvoer, reden=e.strerror or type(e).__name__)) from None
+        raise InputError(bericht("diff.uitvoer_onschrijfbaar", map=uitvoer, reden=os_reden(e))) from None
     # outputs of an earlier pack that this pack does not make: removed when untouched, and only
     # plain names a pack makes (never "../x" or "/etc/x" from a manifest someone edited)
     toegestaan = pakket_namen()
@@ -1077,7 +1098,7 @@ def schrijf_pakket(pakket: Pakket, uitvoer: Path, invoer: list[Path], force: boo
             pad.unlink(missing_ok=True)
             del manifest.uitvoer[naam]
     try:
-        geschreven = schrijf_alles(uitvoer, pakket.bestanden, manifest)
+        geschreven = schrijf_alles(uitvoer, pakket.bestanden, manifest, force=force)
         if pdf_namen:
             from kit.pdf import PdfFout, naar_pdf, ruim_op
 
@@ -1117,7 +1138,7 @@ def diff(oud: str, nieuw: str, uitvoer: Path | str, force: bool = False, pdf: bo
             alle = [f for e in fouten for f in e.findings]
             raise ValidationFailed("\n".join(str(e) for e in fouten), alle)
         v_oud, v_nieuw = versies
-        if v_oud.meta["slug"] != v_nieuw.meta["slug"] and not andere_gemeente:
+        if not zelfde_gemeente(v_oud, v_nieuw) and not andere_gemeente:
             raise Refused(bericht("diff.andere_gemeente_geweigerd", oud=v_oud.meta["gemeente"], nieuw=v_nieuw.meta["gemeente"]))
         pakket = maak_pakket(v_oud, v_nieuw, werkmap)
         invoer = [p for p in v_oud.invoer + v_nieuw.invoer + [v_nieuw.stijl_pad] if not str(p).startswith(tmp)]

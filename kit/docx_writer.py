@@ -32,6 +32,7 @@ REL_VOET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/
 REL_THEMA = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
 REL_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 EMU_PER_TWIP = 635
+#: characters XML 1.0 cannot hold (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF)
 _ONGELDIG = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPECIAAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
 _GETAL = re.compile(r"^[−\-]?(€\s?)?[\d.]+(,\d+)?(\s?%)?$")
@@ -39,11 +40,27 @@ _GETAL = re.compile(r"^[−\-]?(€\s?)?[\d.]+(,\d+)?(\s?%)?$")
 
 # ------------------------------------------------------------------------------- small XML pieces
 
-def xml_tekst(tekst: str) -> str:
-    """Text for XML content/attributes: escaped, characters XML cannot hold removed."""
+def xml_schoon(tekst: str, breuk: str = " ") -> str:
+    """``tekst`` with only characters XML 1.0 can hold: THE one rule for every text the kit
+    puts into a document part (body runs, huisstijl fields, core properties, tracked-change
+    authors, the reactienota written with python-docx, the diff pack).
+
+    Decision (issue 14): Word's soft line break ``\\x0b`` and page break ``\\x0c`` become
+    ``breuk`` (a space where one line is all there is, e.g. a header field or a core property;
+    :func:`run_xml` makes them a real line break in body text). Every other character XML
+    cannot hold (C0 controls, lone surrogates, U+FFFE, U+FFFF) carries no meaning in a
+    document and is dropped; tab, newline and carriage return are valid XML and stay.
+    """
+    if _ONGELDIG.search(tekst) is None:
+        return tekst
+    return _ONGELDIG.sub(lambda m: breuk if m.group() in "\x0b\x0c" else "", tekst)
+
+
+def xml_tekst(tekst: str, breuk: str = " ") -> str:
+    """Text for XML content/attributes: cleaned by :func:`xml_schoon`, then escaped."""
     if _SPECIAAL.search(tekst) is None:  # most runs: nothing to escape or remove
         return tekst
-    tekst = _ONGELDIG.sub("", tekst)
+    tekst = xml_schoon(tekst, breuk)
     return tekst.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
@@ -54,7 +71,10 @@ def run_xml(run: Run, *, verwijderd: bool = False, rpr: str = "") -> str:
     if run.regelbreuk:
         return f"<w:r>{rpr_xml}<w:br/></w:r>"
     tag = "w:delText" if verwijderd else "w:t"
-    return f'<w:r>{rpr_xml}<{tag} xml:space="preserve">{xml_tekst(run.tekst)}</{tag}></w:r>'
+    tekst = xml_tekst(run.tekst, breuk="\x0b")
+    if "\x0b" in tekst:  # Word's soft line break in user text: a real line break
+        tekst = tekst.replace("\x0b", f'</{tag}><w:br/><{tag} xml:space="preserve">')
+    return f'<w:r>{rpr_xml}<{tag} xml:space="preserve">{tekst}</{tag}></w:r>'
 
 
 def runs_xml(runs: list[Run], **kw: Any) -> str:
@@ -427,6 +447,7 @@ def _huisstijl_omgeving(delen: Mapping[str, str]):
     env = veilige_omgeving(
         loader=_Delen(dict(delen)),
         autoescape=True,
+        finalize=_huisstijl_finalize,
         auto_reload=False,
         bytecode_cache=_bytecode_cache(),
     )
@@ -434,32 +455,37 @@ def _huisstijl_omgeving(delen: Mapping[str, str]):
     return env
 
 
+def _huisstijl_finalize(waarde: Any) -> Any:
+    """Every ``{{ }}`` of a huisstijl passes :func:`xml_schoon` before Jinja's XML escaping
+    (also values marked ``|safe``: the cleaned value keeps its mark)."""
+    if isinstance(waarde, str):
+        from markupsafe import Markup
+
+        schoon = xml_schoon(waarde)
+        return Markup(schoon) if isinstance(waarde, Markup) else schoon
+    return waarde
+
+
 def _gepatcht(pad: Path, delen: Mapping[str, bytes]) -> dict[str, str]:
-    """The parts after docxtpl's tag cleaning; cached on disk by the huisstijl's sha256."""
+    """The parts after docxtpl's tag cleaning; cached on disk by the huisstijl's sha256
+    (a signed entry of :mod:`kit.cache`: never taken from a folder or file another user wrote)."""
     import hashlib
     import json
-    import os
 
-    from kit.templating import cache_map
+    from kit.cache import cache_map, lees, schrijf
 
     sleutel = hashlib.sha256(pad.read_bytes()).hexdigest()
     map_ = cache_map("huisstijl")
-    bestand = map_ / f"{sleutel}.json" if map_ else None
-    if bestand is not None and bestand.is_file():
+    ruw = lees(map_, f"{sleutel}.json")
+    if ruw is not None:
         try:
-            data = json.loads(bestand.read_text(encoding="utf-8"))
+            data = json.loads(ruw.decode("utf-8"))
             if isinstance(data, dict) and set(data) == set(delen):
                 return data
-        except (OSError, ValueError):
+        except ValueError:
             pass
     uit = {naam: _patch(data.decode("utf-8")) for naam, data in delen.items()}
-    if bestand is not None:
-        tijdelijk = bestand.with_name(f".{bestand.name}.{os.getpid()}.tmp")
-        try:
-            tijdelijk.write_text(json.dumps(uit), encoding="utf-8")
-            os.replace(tijdelijk, bestand)
-        except OSError:
-            tijdelijk.unlink(missing_ok=True)
+    schrijf(map_, f"{sleutel}.json", json.dumps(uit).encode("utf-8"))
     return uit
 
 
@@ -608,8 +634,13 @@ class _Lichaam:
         return ""
 
     def kop(self, b: Blok) -> str:
+        """A heading; ``b.nieuwe_pagina``: it starts a page (pageBreakBefore, see kit/model.py)."""
         sid = self.s_kop.get(b.niveau)
-        extra = "" if sid else f'<w:keepNext/><w:outlineLvl w:val="{b.niveau - 1}"/>'
+        extra = "" if sid else "<w:keepNext/>"
+        if b.nieuwe_pagina:
+            extra += "<w:pageBreakBefore/>"
+        if not sid:
+            extra += f'<w:outlineLvl w:val="{b.niveau - 1}"/>'
         run = run_xml(Run(b.kop_tekst, vet=not sid))
         return alinea_xml(self._bm(bookmark_naam(b.id), run), sid, extra)
 
@@ -655,7 +686,8 @@ class _Lichaam:
         delen.append("</w:tblGrid>")
         for i, rij in enumerate(b.rijen):
             kop = i == 0
-            delen.append("<w:tr><w:trPr>" + ("<w:tblHeader/>" if kop else "") + "</w:trPr>")
+            # a row never splits over two pages (w:cantSplit); the header row repeats on each page
+            delen.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if kop else "") + "</w:trPr>")
             for c in range(kolommen):
                 cel = rij[c] if c < len(rij) else ""
                 runs: list[Run] = []
@@ -672,8 +704,12 @@ class _Lichaam:
                 )
             delen.append("</w:tr>")
         delen.append("</w:tbl>")
-        # an empty paragraph after a table keeps the next table or heading apart
-        delen.append(alinea_xml("", None, '<w:spacing w:before="0" w:after="0"/>'))
+        # an empty paragraph after a table keeps the next table or heading apart. Its mark is
+        # small (4 pt): with a full-size empty paragraph here, LibreOffice 7.4 dropped the rows
+        # of an unsplittable table that broke over a page (Huizen beleidskader, Tabel 3, at
+        # commit efbb808^) — tests/test_pdf_opmaak.py checks every row of every document.
+        delen.append(alinea_xml("", None, '<w:spacing w:before="0" w:after="0"/>'
+                                '<w:rPr><w:sz w:val="8"/><w:szCs w:val="8"/></w:rPr>'))
         return "".join(delen)
 
     def figuur(self, b: Blok) -> str:

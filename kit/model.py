@@ -50,6 +50,7 @@ class Blok:
     regel: int = 0            # markup line (for messages)
     soort_kop: str = ""       # kop: "hoofdstuk" | "paragraaf" | "artikel" | "sectie" | "subsectie"
     lid: bool = False         # alinea that is a lid of an article
+    nieuwe_pagina: bool = False  # kop: starts a page (an @pagina right before it)
 
     @property
     def tekst(self) -> str:
@@ -200,6 +201,12 @@ class _Parser:
     # -- blocks
     def voeg_toe(self, blok: Blok, ruw: str | None = None) -> Blok:
         blok.regel = self.regelnr
+        if blok.soort == "kop" and self.blokken and self.blokken[-1].soort == "pagina":
+            # the heading itself starts the page (pageBreakBefore): a page-break paragraph before
+            # it leaves an empty page when the page before is exactly full. Done here, in the model,
+            # so the document and the redline write the same paragraphs.
+            self.blokken.pop()
+            blok.nieuwe_pagina = True
         if blok.soort == "kop":
             self.sectie = blok.id
             self.n_in_sectie = 0

@@ -26,7 +26,7 @@ from typing import Any, Mapping
 
 from lxml import etree
 
-from kit.docx_writer import W_NS, _Lichaam, alinea_xml, run_xml, xml_tekst
+from kit.docx_writer import W_NS, _Lichaam, alinea_xml, run_xml, xml_schoon, xml_tekst
 from kit.model import Blok, Document, Run, bookmark_naam
 
 W = f"{{{W_NS}}}"
@@ -203,7 +203,7 @@ class RedlineLichaam(_Lichaam):
                  stappen: list[Stap], auteur: str, datum: str, oude_grafieken: Mapping[str, Any] | None = None):
         super().__init__(stijl, document, ChainMap(dict(grafieken), dict(oude_grafieken or {})))
         self.stappen = stappen
-        self.auteur = auteur
+        self.auteur = xml_schoon(auteur)  # an attribute value: XML-valid characters only
         self.datum = datum
         self.wijziging_id = EERSTE_WIJZIGING_ID
 
@@ -217,7 +217,10 @@ class RedlineLichaam(_Lichaam):
 
     def xml(self) -> str:
         delen = []
+        self.vorige = ""
         for s in self.stappen:
+            self.ins_eerst = self.vorige == "ins"
+            self.vorige = s.soort
             if s.soort == "gelijk":
                 delen.append(self.blok(s.nieuw))
             elif s.soort == "ins":
@@ -359,15 +362,18 @@ class RedlineLichaam(_Lichaam):
         return eigen or self.s_opsomming, "•"
 
     def _woorddiff(self, oud: list[Token], nieuw: list[Token], vet: bool = False, rpr: str = "") -> str:
+        """Word-level changes. A change at the very start of a paragraph right after an inserted
+        paragraph puts its insertion first, so it joins that insertion (a new lid and the next
+        lid's new number are one insertion, as in Word's and LibreOffice's Compare)."""
         delen = []
+        ins_eerst = getattr(self, "ins_eerst", False)
         for op, i1, i2, j1, j2 in woord_opcodes(oud, nieuw):
             if op == "equal":
                 delen.append(self._runs(nieuw[j1:j2], vet, rpr=rpr))
                 continue
-            if i2 > i1:
-                delen.append(f"<w:del {self._attr()}>{self._runs(oud[i1:i2], vet, verwijderd=True, rpr=rpr)}</w:del>")
-            if j2 > j1:
-                delen.append(f"<w:ins {self._attr()}>{self._runs(nieuw[j1:j2], vet, rpr=rpr)}</w:ins>")
+            weg = f"<w:del {self._attr()}>{self._runs(oud[i1:i2], vet, verwijderd=True, rpr=rpr)}</w:del>" if i2 > i1 else ""
+            bij = f"<w:ins {self._attr()}>{self._runs(nieuw[j1:j2], vet, rpr=rpr)}</w:ins>" if j2 > j1 else ""
+            delen.append(bij + weg if ins_eerst and i1 == 0 and j1 == 0 else weg + bij)
         return "".join(delen)
 
     @staticmethod
@@ -561,8 +567,11 @@ def _titelblok(stijl, meta: Mapping, context: Mapping) -> tuple[str, list[etree.
     block's paragraphs as elements)."""
     from markupsafe import Markup
 
+    from kit.templating import render_veilig
+
     waarden = dict(context, meta=meta, inhoud=Markup(f"<w:p><w:r><w:t>{_MERKTEKEN}</w:t></w:r></w:p>"))
-    xml = stijl.sjablonen[stijl.hoofd].render(waarden)
+    # the huisstijl is a gemeente's own template: within the budgets, as in kit render
+    xml = render_veilig(stijl.sjablonen[stijl.hoofd], waarden)
     kop = xml[: xml.index(f"<w:p><w:r><w:t>{_MERKTEKEN}")]
     wortel = etree.fromstring(xml.encode("utf-8"))
     body = wortel.find(f"{W}body")

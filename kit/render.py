@@ -10,13 +10,14 @@ gemeenten (``kit batch``) and compiles every template once.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from kit.berichten import bericht, meld_fout
 from kit.paden import SJABLONEN
-from kit.errors import InputError, KitError, UsageError, ValidationFailed
+from kit.errors import InputError, KitError, UsageError, ValidationFailed, WouldOverwrite
 
 #: document names (DESIGN.md), in render order
 DOCUMENTEN = ("startnotitie", "beleidskader", "verordening", "beleidsregels", "raadsinformatiebrief",
@@ -142,9 +143,12 @@ class Renderer:
         alleen: str | Sequence[str] | None = None,
         pdf: bool | None = None,
         force: bool = False,
+        meld: Callable[[str], None] | None = None,
     ) -> RenderResultaat:
+        """Render one choice file. Errors: ``KitError`` (Dutch message, exit code); an
+        exception that escapes after files were written carries ``kit_geschreven`` (the paths)."""
         from kit.context import slug
-        from kit.manifest import Manifest, schrijf_alles, verplaats_atomisch
+        from kit.manifest import controleer_uitvoer, map_slot, ruim_leeg_op, schrijffout
 
         namen = kies_documenten(alleen)
         maak_pdf = pdf_keuze(pdf)
@@ -155,23 +159,55 @@ class Renderer:
 
         map_ = Path(uitvoer) / slug(ctx["meta"]["gemeente"])
         resultaat = RenderResultaat(pad, map_, waarschuwingen=[f for f in bevindingen if not f.is_fout])
-        manifest = Manifest(map_)
         docx = {f"{n}.docx": data for n, data in bestanden.items()}
         te_schrijven = list(docx) + ([f"{n}.pdf" for n in namen] if maak_pdf else [])
-        manifest.controleer(te_schrijven, force=force)  # check all first: nothing written on refusal
-
-        try:  # the manifest is written also after an error: what the kit wrote stays its own
-            for p in schrijf_alles(map_, docx, manifest):
-                resultaat.documenten[p.stem] = p
-            if maak_pdf:
-                self._pdf(resultaat, manifest, verplaats_atomisch, verplicht=bool(pdf))
-            elif pdf is None:
-                resultaat.meldingen.append(bericht("render.geen_libreoffice"))
-        finally:
-            manifest.schrijf(invoer)
+        try:
+            controleer_uitvoer(Path(uitvoer), map_)  # nothing is created when the output cannot be
+            with map_slot(map_, meld=meld) as gemaakt:  # one run per folder, from check to manifest
+                try:
+                    self._schrijf(resultaat, docx, te_schrijven, invoer, maak_pdf, pdf, force)
+                finally:
+                    if not resultaat.bestanden:
+                        ruim_leeg_op(gemaakt)
+        except OSError as e:
+            fout = schrijffout(e, map_)
+            fout.kit_geschreven = list(resultaat.bestanden)  # type: ignore[attr-defined]
+            raise fout from e
+        except BaseException as e:
+            e.kit_geschreven = list(resultaat.bestanden)  # type: ignore[attr-defined]
+            raise
         return resultaat
 
-    def _pdf(self, resultaat: RenderResultaat, manifest, verplaats, verplicht: bool) -> None:
+    def _schrijf(self, resultaat: RenderResultaat, docx: dict[str, bytes], te_schrijven: list[str],
+                 invoer: list[Path], maak_pdf: bool, pdf: bool | None, force: bool) -> None:
+        """Check, write, convert and record, with the folder lock held."""
+        from kit.manifest import Manifest, ruim_resten_op, schrijf_alles
+
+        map_ = resultaat.map
+        ruim_resten_op(map_)  # leftovers of a killed run (temp files, PDF temp folders)
+        manifest = Manifest(map_)
+        manifest.controleer(te_schrijven, force=force)  # check all first: nothing written on refusal
+        klaar = False
+        try:  # the manifest is written also after an error: what the kit wrote stays its own
+            for p in schrijf_alles(map_, docx, manifest, force=force, weiger=False):
+                resultaat.documenten[p.stem] = p
+            if maak_pdf:
+                self._pdf(resultaat, manifest, verplicht=bool(pdf), force=force)
+            elif pdf is None:
+                resultaat.meldingen.append(bericht("render.geen_libreoffice"))
+            klaar = True
+        finally:
+            if resultaat.bestanden or manifest.opzij or manifest.voorgenomen:
+                try:
+                    manifest.schrijf(invoer)
+                except OSError:
+                    if klaar:
+                        raise  # else the first error is the one to report
+        weigering = manifest.weigering()
+        if weigering is not None:
+            raise weigering
+
+    def _pdf(self, resultaat: RenderResultaat, manifest, verplicht: bool, force: bool = False) -> None:
         from kit.pdf import PdfFout, naar_pdf, ruim_op
 
         docx = list(resultaat.documenten.values())
@@ -183,11 +219,11 @@ class Renderer:
             resultaat.meldingen.append(str(e))
             return
         try:
-            for t in tijdelijk:
-                doel = resultaat.map / t.name
-                verplaats(t, doel)
-                manifest.registreer(doel.name, pad=doel)
-                resultaat.pdfs[doel.stem] = doel
+            manifest.voornemen({t.name: t for t in tijdelijk})
+            for t in tijdelijk:  # checked again just before the move: a PDF edited meanwhile stays
+                doel = manifest.plaats(t, t.name, force=force)
+                if doel is not None:
+                    resultaat.pdfs[doel.stem] = doel
         finally:
             ruim_op(tijdelijk)
 
@@ -197,11 +233,16 @@ def _met_open_punten(sj: Any, ctx: dict, meta: dict, document: Any, markup: str,
     the annex "Open punten en aannames" (key path, label, value, reason, where used)."""
     from kit.aannames import gebruik
     from kit.model import parse
+    from kit.templating import taal
 
     punten = ctx.get("open_punten") or []
     if not punten or meta.get("status") not in STATUS_MET_OPEN_PUNTEN:
         return document
     gebruikt = gebruik(document, punten)
+    titelblok = taal()["open_punten"]["titelblok"]
+    for p in gebruikt:
+        if meta.get(p.sleutel.replace("versie.", "") + "_punt") == p.markering and p.sleutel.startswith("versie."):
+            p.gebruikt.insert(0, titelblok)
     bijlage = sj.render(OPEN_PUNTEN_SJABLOON, dict(ctx, meta=meta, punten=gebruikt))
     document = parse(markup.rstrip("\n") + "\n\n" + bijlage, naam, titel=meta["document_titel"], bron=bron)
     gebruik(document, punten)
@@ -227,9 +268,10 @@ def renderer() -> Renderer:
     return _RENDERER
 
 
-def render(pad: Path | str, uitvoer: Path | str = Path("build"), alleen=None, pdf: bool | None = None, force: bool = False) -> RenderResultaat:
+def render(pad: Path | str, uitvoer: Path | str = Path("build"), alleen=None, pdf: bool | None = None, force: bool = False,
+           meld: Callable[[str], None] | None = None) -> RenderResultaat:
     """Render one choice file (see :meth:`Renderer.render`)."""
-    return renderer().render(pad, uitvoer, alleen, pdf, force)
+    return renderer().render(pad, uitvoer, alleen, pdf, force, meld=meld)
 
 
 def standaard_keuzebestand() -> Path:
@@ -257,9 +299,10 @@ def render_cli(
         fout(str(e))
         return e.exit_code
     code = 0
+    geschreven: list[Path] = []  # over all files of this call: "er is niets geschreven" only when true
     for pad in bestanden or [standaard_keuzebestand()]:
         try:
-            r = render(pad, uitvoer, alleen, pdf, force)
+            r = render(pad, uitvoer, alleen, pdf, force, meld=fout)
         except ValidationFailed as e:
             for f in e.findings:
                 fout(f.als_tekst())
@@ -268,8 +311,21 @@ def render_cli(
             continue
         except KitError as e:
             fout(str(e))
+            if isinstance(e, WouldOverwrite) and getattr(e, "kit_geschreven", None):
+                fout(bericht("render.wel_geschreven", bestanden=_namen(e.kit_geschreven)))
             code = max(code, e.exit_code)
             continue
+        except KeyboardInterrupt as e:  # Ctrl-C: LibreOffice is stopped (kit.pdf), the manifest is written
+            geschreven += getattr(e, "kit_geschreven", [])
+            fout(bericht("render.onderbroken", bestanden=_namen(geschreven)) if geschreven else bericht("render.onderbroken_niets"))
+            return 130
+        except Exception as e:  # a bug: "niets geschreven" (kit.cli) only when that is true
+            geschreven += getattr(e, "kit_geschreven", [])
+            if not geschreven or os.environ.get("KIT_DEBUG"):
+                raise
+            fout(bericht("render.interne_fout_deels", soort=f"{type(e).__name__}: {e}", bestanden=_namen(geschreven)))
+            return 2
+        geschreven += r.bestanden
         for f in r.waarschuwingen:
             fout(f.als_tekst())
         namen = ", ".join(p.name for p in r.bestanden)
@@ -277,3 +333,7 @@ def render_cli(
         for m in r.meldingen:
             fout(m)
     return code
+
+
+def _namen(paden: Iterable[Path]) -> str:
+    return ", ".join(str(p) for p in paden)

@@ -127,33 +127,40 @@ MAX_GETAL = 10**15
 MAX_EXPONENT = 1000
 
 
-class SjabloonFout(Exception):
+class SjabloonFout(InputError):
     """Raised by a filter or global when a template asks for something impossible.
-    ``str(e)`` is the Dutch reason; :func:`sjabloon_melding` adds template and line."""
+    ``str(e)`` is the Dutch reason; :func:`render_veilig` adds template and line. A
+    ``KitError`` (exit 2), so a template rendered elsewhere still ends in a Dutch message."""
 
 
 class _Budget:
-    __slots__ = ("stappen", "einde", "uitvoer")
+    __slots__ = ("stappen", "einde", "uitvoer", "aanroepen")
 
     def __init__(self) -> None:
         self.stappen = 0
         self.uitvoer = 0
+        self.aanroepen = 0
         self.einde = time.monotonic() + MAX_SECONDEN
 
     def tijd(self) -> None:
+        """Called for every call and operator: the clock is read every 64th time."""
+        self.aanroepen += 1
+        if self.aanroepen & 63 == 0:
+            self.tijd_nu()
+
+    def tijd_nu(self) -> None:
         if time.monotonic() > self.einde:
-            raise SjabloonFout(bericht("sjabloon.te_lang_bezig", seconden=int(MAX_SECONDEN)))
+            raise SjabloonFout(bericht("sjabloon.te_lang_bezig", seconden=max(0, int(MAX_SECONDEN))))
 
 
 _BUDGET: ContextVar[_Budget | None] = ContextVar("kit_sjabloon_budget", default=None)
 
 
 def _budget() -> _Budget:
+    """The budget of the running :func:`render_veilig`; outside one (a template rendered
+    directly) a fresh budget per loop or call, never one that outlives it."""
     budget = _BUDGET.get()
-    if budget is None:  # a template rendered outside render_veilig: a budget of its own
-        budget = _Budget()
-        _BUDGET.set(budget)
-    return budget
+    return _Budget() if budget is None else budget
 
 
 def _tel(iterable: Any) -> Iterator[Any]:
@@ -164,7 +171,7 @@ def _tel(iterable: Any) -> Iterator[Any]:
         if budget.stappen & 1023 == 0:
             if budget.stappen > MAX_STAPPEN:
                 raise SjabloonFout(bericht("sjabloon.te_veel_stappen", max=getal(MAX_STAPPEN)))
-            budget.tijd()
+            budget.tijd_nu()
         yield item
 
 
@@ -265,7 +272,8 @@ def _kort(waarde: Any, max_: int = 60) -> str:
 
 
 class _Teller(jinja2.visitor.NodeTransformer):
-    """Wraps the iterable of every ``{% for %}`` in ``environment.kit_tel(...)``."""
+    """Wraps the iterable of every ``{% for %}`` in ``environment.kit_tel(...)`` and every
+    ``~`` concatenation in ``environment.kit_lengte(...)`` (``~`` is no interceptable operator)."""
 
     def visit_For(self, node: jinja2.nodes.For) -> jinja2.nodes.For:
         self.generic_visit(node)
@@ -273,12 +281,56 @@ class _Teller(jinja2.visitor.NodeTransformer):
                                       lineno=node.lineno)
         return node
 
+    def visit_Concat(self, node: jinja2.nodes.Concat) -> jinja2.nodes.Call:
+        self.generic_visit(node)
+        return jinja2.nodes.Call(jinja2.nodes.EnvironmentAttribute("kit_lengte"), [node], [], None, None,
+                                 lineno=node.lineno)
+
+
+def _lengte_binnen_budget(waarde: Any) -> Any:
+    if _lengte(waarde) > MAX_LENGTE:
+        raise SjabloonFout(bericht("sjabloon.te_lang", max=getal(MAX_LENGTE)))
+    return waarde
+
+
+#: extra memory a render may take (POSIX: the address-space limit while a template runs)
+MAX_GEHEUGEN = 1024 * 1024 * 1024
+
+
+def _geheugengrens():
+    """Limit the address space to what the process uses now plus ``MAX_GEHEUGEN`` while a
+    template runs: any allocation bomb (``replace``, ``join``, ``indent`` of huge text …)
+    ends in a ``MemoryError`` and a message. Returns a function that restores the limit."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as f:
+            nu = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        zacht, hard = resource.getrlimit(resource.RLIMIT_AS)
+        grens = nu + MAX_GEHEUGEN
+        if zacht != resource.RLIM_INFINITY and zacht <= grens:
+            return lambda: None
+        if hard != resource.RLIM_INFINITY and grens > hard:
+            return lambda: None
+        resource.setrlimit(resource.RLIMIT_AS, (grens, hard))
+    except (ImportError, OSError, ValueError, AttributeError):
+        return lambda: None
+
+    def herstel() -> None:
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (zacht, hard))
+        except (OSError, ValueError):
+            pass
+
+    return herstel
+
 
 class _Begrensd:
     """The bounded parts of the sandbox, shared by the document and the huisstijl environment."""
 
     intercepted_binops = frozenset(_BINOPS)
     kit_tel = staticmethod(_tel)
+    kit_lengte = staticmethod(_lengte_binnen_budget)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         return _veilige_binop(operator, left, right)
@@ -290,7 +342,11 @@ class _Begrensd:
             _breedte(*args, *kwargs.values())
             if isinstance(eigenaar, str) and re.search(r"\d{6,}", eigenaar):
                 raise SjabloonFout(bericht("sjabloon.te_lang", max=getal(MAX_LENGTE)))
-        return super().call(__context, __obj, *args, **kwargs)
+        uitkomst = super().call(__context, __obj, *args, **kwargs)
+        if isinstance(eigenaar, (list, dict)) and len(eigenaar) > MAX_LENGTE:  # x.extend(x) in a loop
+            eigenaar.clear()
+            raise SjabloonFout(bericht("sjabloon.te_lang", max=getal(MAX_LENGTE)))
+        return _lengte_binnen_budget(uitkomst)
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> jinja2.nodes.Template:
         return _Teller().visit(super()._parse(source, name, filename))
@@ -310,6 +366,7 @@ def veilige_omgeving(**opties: Any) -> SandboxedEnvironment:
     opties.setdefault("undefined", _Onbekend)
     env = _Veilig(**opties)
     env.begrens_filters()
+    env.globals.pop("lipsum", None)  # lipsum(10**6) writes a million paragraphs in one call
     return env
 
 
@@ -605,42 +662,13 @@ def _lader(bron: Path) -> jinja2.BaseLoader:
 
 # ------------------------------------------------------------------------------- disk cache
 
-def cache_map(deel: str) -> Path | None:
-    """A folder for derived, content-addressed data (compiled templates, prepared huisstijl).
-
-    ``$KIT_CACHE_DIR`` (empty or ``0``: no cache), else ``$XDG_CACHE_HOME/inburgeringskit``
-    or ``~/.cache/inburgeringskit``. Entries are keyed by the content they derive from, so a
-    stale entry is never used; a cache that cannot be written is simply not used.
-    """
-    from kit import __version__
-
-    waarde = os.environ.get("KIT_CACHE_DIR")
-    if waarde is not None and waarde.strip() in ("", "0"):
-        return None
-    if waarde:
-        basis = Path(waarde)
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        basis = (Path(xdg) if xdg else Path.home() / ".cache") / "inburgeringskit"
-    map_ = basis / f"{__version__}-{_codeversie()}" / deel
-    try:
-        map_.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return map_ if os.access(map_, os.W_OK) else None
-
-
-@lru_cache(maxsize=1)
-def _codeversie() -> str:
-    """Changes whenever the code that compiles templates changes (invalidates the cache)."""
-    h = hashlib.sha256(jinja2.__version__.encode())
-    h.update(Path(__file__).read_bytes())
-    return h.hexdigest()[:12]
+from kit.cache import cache_map  # noqa: E402  (the cache lives in kit.cache; kept importable here)
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    map_ = cache_map("jinja")
-    return jinja2.FileSystemBytecodeCache(str(map_)) if map_ else None
+    from kit.cache import bytecode_cache
+
+    return bytecode_cache()
 
 
 def maak_omgeving(mappen: list[Path], **opties: Any) -> jinja2.Environment:
@@ -661,6 +689,7 @@ def maak_omgeving(mappen: list[Path], **opties: Any) -> jinja2.Environment:
     )
     env.filters.update(FILTERS)
     env.begrens_filters()
+    env.globals.pop("lipsum", None)  # lipsum(10**6) writes a million paragraphs in one call
     env.globals.update(GLOBALS)
     return env
 
@@ -687,16 +716,17 @@ class Sjablonen:
         uit: set[Path] = set()
         bronnen = ([self.extra_map] if self.extra_map else []) + [self.basis]
         for bron in bronnen:
+            eigen = (lambda p: p.is_file()) if bron == self.basis else (lambda p, b=bron: _eigen_bestand(p, b))
             if bron.is_file():
                 uit.add(bron)
                 continue
             for document in documenten:
                 map_ = bron / Path(DOCUMENTEN.get(document, document)).parent
                 if map_.is_dir():
-                    uit.update(p for p in map_.rglob("*") if _eigen_bestand(p, bron))
+                    uit.update(p for p in map_.rglob("*") if eigen(p))
             gedeeld = bron / "_gedeeld"
             if gedeeld.is_dir():
-                uit.update(p for p in gedeeld.rglob("*.j2") if _eigen_bestand(p, bron))
+                uit.update(p for p in gedeeld.rglob("*.j2") if eigen(p))
         return sorted(uit)
 
     def sjabloon(self, document: str) -> jinja2.Template:
@@ -733,17 +763,25 @@ def render_veilig(sjabloon: jinja2.Template, context: Mapping[str, Any], max_uit
     budget = _Budget()
     token = _BUDGET.set(budget)
     delen: list[str] = []
+    herstel = _geheugengrens()
     try:
         for stuk in sjabloon.generate(context):
             budget.uitvoer += len(stuk)
             if budget.uitvoer > max_uitvoer:
                 raise SjabloonFout(bericht("sjabloon.te_veel_uitvoer", max=getal(max_uitvoer)))
             delen.append(stuk)
+    except SjabloonFout as e:
+        delen.clear()
+        herstel()
+        raise InputError(sjabloon_melding(e, sjabloon.name or "")) from None
     except KitError:
         raise
     except Exception as e:  # noqa: BLE001 - see sjabloon_melding
+        delen.clear()
+        herstel()
         raise InputError(sjabloon_melding(e, sjabloon.name or "")) from None
     finally:
+        herstel()
         _BUDGET.reset(token)
     return "".join(delen)
 

@@ -210,21 +210,23 @@ def test_wijzigingsverordening(pakket):
     formules = [f for _, f in onderdelen]
     assert [l for l, _ in onderdelen] == list("ABCDEF")
     # article order, OLD numbers, letter suffix for the inserted article
+    # the smallest unit: a phrase in a lid, a lid, an article (issue 12, point 4)
     assert formules == [
         "In artikel 8, tweede lid, wordt “18 maanden” vervangen door “24 maanden”.",
         "Artikel 14 vervalt.",
         "In artikel 16, eerste lid, wordt “Heuvelrode” vervangen door “Heuvelrode-Noord”.",
         "Na artikel 17 wordt een artikel ingevoegd, luidende:",
-        # evaluatie names the adviesraad; old and new number 18
         "In artikel 18, tweede lid, onderdeel a, wordt “Heuvelrode;” vervangen door “Heuvelrode-Noord;”.",
-        "Artikel 20 komt te luiden:",   # inwerkingtreding: a fixed date
+        "Artikel 20 komt te luiden:",   # inwerkingtreding: most of its one sentence changed
     ]
     assert "Artikel 17a. Hardheidsclausule" in art1
-    assert "duurt 24 maanden" in art1 or "24 maanden" in art1
     assert "Artikel II\nDeze verordening treedt in werking op 1 januari 2022." in tekst
+    assert "Deze verordening wordt aangehaald als:" not in tekst   # no citeertitel for a wijzigingsregeling
     toel = tekst[tekst.index("Artikelsgewijs"):]
     assert "Duur maatschappelijke begeleiding (maanden): 18 → 24." in toel
     assert "Hardheidsclausule: nee → ja." in toel
+    assert toel.count("Reden van de wijziging: [in te vullen") == len(onderdelen)   # a place per onderdeel
+    assert "bij besluit van [datum raadsbesluit]" in tekst
     assert "niet opnieuw genummerd" in tekst
 
 
@@ -502,3 +504,57 @@ def test_redline_onafhankelijk_geaccepteerd_en_verworpen(pakket, versies, docume
     xml = _docx_xml(pakket / f"redline-{document}.docx")
     assert _eigen_teksten(_word_alles(xml, "accepteer")) == verwacht["nieuw"]
     assert _eigen_teksten(_word_alles(xml, "verwerp")) == verwacht["oud"]
+
+
+# ------------------------------------------------------------------------------- issue 12, points 4, 8, 9
+
+def _pak(tmp_path: Path, vervangingen: list[tuple[str, str]], oud_extra: list[tuple[str, str]] = ()) -> Path:
+    basis = VOORBEELD.read_text(encoding="utf-8")
+    oud, nieuw = _zet(basis, list(oud_extra)), _zet(basis, vervangingen)
+    (tmp_path / "o.yaml").write_text(oud, encoding="utf-8")
+    (tmp_path / "n.yaml").write_text(nieuw, encoding="utf-8")
+    echo = Uitvoer()
+    assert diff_cli(str(tmp_path / "o.yaml"), str(tmp_path / "n.yaml"), tmp_path / "pak", echo=echo) == 0, echo.alles
+    return tmp_path / "pak"
+
+
+def test_wijzigingsverordening_lid_ingevoegd_en_vervallen_en_datum_raadsbesluit(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    tolk = ("  wanneer:\n    - de brede intake\n    - het vaststellen en wijzigen van het PIP\n    - gesprekken over handhaving\n",
+            "  wanneer: []\n")
+    datum = ("  inwerkingtreding: 2022-01-01", "  inwerkingtreding: 2022-01-01\n  vastgesteld_op: 2021-11-08")
+    pak = _pak(tmp_path / "a", [], oud_extra=[tolk, datum])           # old without the lid: it is inserted
+    tekst = "\n".join(_teksten(pak / "wijzigingsverordening.docx"))
+    assert re.search(r"^In artikel \d+ wordt, onder vernummering van het tweede en derde lid tot derde en vierde lid, "
+                     r"na het eerste lid een lid ingevoegd, luidende:$", tekst, re.M), tekst
+    assert "2. Het college zet in ieder geval een tolk in bij:" in tekst
+    assert "bij besluit van 8 november 2021" in tekst
+    pak = _pak(tmp_path / "b", [tolk])                                # the lid lapses
+    tekst = "\n".join(_teksten(pak / "wijzigingsverordening.docx"))
+    assert re.search(r"^Artikel \d+, tweede lid, vervalt, onder vernummering van het derde en vierde lid tot tweede en "
+                     r"derde lid\.$", tekst, re.M), tekst
+
+
+def test_werkt_door_in_volgt_de_zichtbare_wijziging(tmp_path):
+    """A changed name shows up in the ondertekening and the raadsvoorstellen: the changelog
+    says so (today: "(geen onderdeel dat deze keuze noemt)")."""
+    pak = _pak(tmp_path, [("griffier: mr. C.D. Jansen", "griffier: mr. E.F. Bakker"),
+                          ("burgemeester: drs. A.B. de Vries", "burgemeester: ir. K. Mulder")])
+    md = (pak / "wijzigingen.md").read_text(encoding="utf-8")
+    rijen = {r.split("`")[1]: r for r in md.splitlines() if r.startswith("| ") and "`" in r}
+    for sleutel in ("gemeente.griffier", "gemeente.burgemeester"):
+        assert "geen onderdeel" not in rijen[sleutel], rijen[sleutel]
+        assert "Ondertekening" in rijen[sleutel], rijen[sleutel]
+    # and only where it shows: the griffier is not in the beleidsregels (the college signs those)
+    assert "Beleidsregels" not in rijen["gemeente.griffier"].split("|")[4], rijen["gemeente.griffier"]
+
+
+def test_drieluik_markeert_gewijzigde_woorden(tmp_path):
+    pak = _pak(tmp_path, [("duur_maanden: 18", "duur_maanden: 24")])
+    xml = _docx_xml(pak / "drieluik-verordening.docx").decode("utf-8")
+    weg = re.findall(r'<w:strike/><w:color w:val="C00000"/></w:rPr><w:t xml:space="preserve">([^<]*)</w:t>', xml)
+    bij = re.findall(r'<w:u w:val="single"/></w:rPr><w:t xml:space="preserve">([^<]*)</w:t>', xml)
+    assert "18" in "".join(weg) and "24" in "".join(bij), (weg, bij)
+    assert "maatschappelijke begeleiding" not in "".join(weg + bij)   # only the changed words
+    assert "\ue101" not in xml and "\ue103" not in xml

@@ -167,10 +167,37 @@ def _verwijder(data: dict, pad: tuple) -> None:
         del huidig[pad[-1]]
 
 
-def muteer(data: dict, rng: random.Random) -> list[str]:
-    """Change 1–3 things in ``data`` (in place); a description of each, for the failure message."""
+def _geldige_waarde(rng: random.Random, sub: dict) -> Any:
+    """A value inside the schema's space at this key (its bounds included): the mutants that
+    pass validation are the ones that reach render and diff."""
+    typen = sub.get("type") if isinstance(sub.get("type"), list) else [sub.get("type")]
+    if sub.get("enum"):
+        return rng.choice(sub["enum"])
+    if sub.get("format") == "date":
+        return rng.choice([sub.get("formatMinimum", "2000-01-01"), sub.get("formatMaximum", "2100-12-31"), "2022-01-01"])
+    if "integer" in typen or "number" in typen:
+        laag, hoog = sub.get("minimum", 0), sub.get("maximum", 1000)
+        return rng.choice([laag, hoog, rng.randint(int(laag), int(hoog))])
+    if "boolean" in typen:
+        return rng.choice([True, False])
+    if "string" in typen:
+        return rng.choice(_TEKSTEN[:14])
+    return None
+
+
+def muteer(data: dict, rng: random.Random, geldig: bool = False) -> list[str]:
+    """Change 1–3 things in ``data`` (in place); a description of each, for the failure message.
+    ``geldig``: one schema key to a value inside its bounds (extremes of the valid space)."""
     from kit.schema import deelschema
 
+    if geldig:
+        for _ in range(20):
+            sleutel = rng.choice(_schema_sleutels())
+            waarde = _geldige_waarde(rng, deelschema(sleutel) or {})
+            if waarde is not None:
+                _zet(data, sleutel, waarde)
+                return [f"{sleutel} = {waarde!r:.80}"]
+        return []
     stappen = []
     for _ in range(rng.randint(1, 3)):
         soort = rng.random()
@@ -214,6 +241,7 @@ def _lees(bron: Path) -> dict:
 
 # --------------------------------------------------------------------------------- the tests
 
+@pytest.mark.slow
 @pytest.mark.parametrize("blok", range(BLOKKEN))
 def test_fuzz_voorbeeldbestanden(blok: int, tmp_path: Path):
     rng = random.Random(ZAAD + blok)
@@ -222,7 +250,7 @@ def test_fuzz_voorbeeldbestanden(blok: int, tmp_path: Path):
     for i in range(per_blok):
         bron = rng.choice(VOORBEELDEN)
         data = _lees(bron)
-        stappen = muteer(data, rng)
+        stappen = muteer(data, rng, geldig=i % 3 == 1)
         map_ = tmp_path / f"m{i}"
         map_.mkdir()
         pad = _schrijf(map_, bron, data)
@@ -276,6 +304,7 @@ def _keuzes(draw) -> tuple[Path, dict[str, Any]]:
     return bron, {s: draw(_waarden_voor(s)) for s in sleutels}
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(_keuzes())
 def test_eigenschap_geldig_is_renderbaar(keuzes):

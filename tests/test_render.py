@@ -188,8 +188,9 @@ def test_fout_tijdens_schrijven_laat_geen_tijdelijke_bestanden(tmp_path, monkeyp
         return echte(a, b)
 
     monkeypatch.setattr(kit.manifest.os, "replace", derde_faalt)
-    with pytest.raises(OSError):
+    with pytest.raises(kit.manifest.SchrijfFout) as e:  # a Dutch message, exit 2, no OS text
         Renderer().render(VOORBEELD, tmp_path, pdf=False)
+    assert e.value.exit_code == 2 and "schijf vol" not in str(e.value)
     map_ = tmp_path / "heuvelrode"
     assert not [p for p in map_.iterdir() if p.name.startswith(".")]
     # the two files written before the error are the kit's own: a new render may replace them

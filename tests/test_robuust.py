@@ -364,12 +364,20 @@ SJABLOONFOUTEN = {
     "sandbox": ("{{ ''.__class__ }}", "afgeschermd"),
     "aanroep": ("{{ gemeente() }}", "deze soort waarden"),
     "include-ontbreekt": ("{% include 'bestaat/niet.j2' %}", "bestaat/niet.j2"),
+    "verdubbelen-met-tilde": ("{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
+                              "{% endfor %}{{ ns.s|length }}", "tekens"),
+    "lijst-verdubbelen": ("{% set x = [1] %}{% for i in range(40) %}{% set _ = x.extend(x) %}{% endfor %}", "elementen"),
+    "replace-bom": ("{{ ('x' * 999999)|replace('x', 'y' * 999999) }}", "geheugen"),
+    "join-bom": ("{{ (['y' * 999999] * 999)|join }}", "geheugen"),
+    "lipsum": ("{{ lipsum(10**6) }}", "de naam 'lipsum' bestaat niet"),
 }
 
 
 @pytest.mark.parametrize("naam", list(SJABLOONFOUTEN))
 def test_eigen_sjabloon_fout_is_een_nederlands_bericht(kit, tmp_path, naam):
     code, verwacht = SJABLOONFOUTEN[naam]
+    if verwacht == "geheugen" and not Path("/proc/self/statm").is_file():
+        pytest.skip("the memory budget of a render uses RLIMIT_AS and /proc (Linux)")
     teksten = tmp_path / "teksten.yaml"
     teksten.write_text(yaml.safe_dump({"verordening/aanhef.md.j2": f"@sectie aanhef | Aanhef\n{code}\n"}),
                        encoding="utf-8")
@@ -534,3 +542,31 @@ def test_systeemfouten_in_het_nederlands(nummer):
     reden = os_reden(OSError(nummer, os.strerror(nummer)))
     assert reden and os.strerror(nummer) not in reden
     nederlands(reden)
+
+
+def test_tijdbudget_breekt_een_sjabloon_af(monkeypatch):
+    """The time budget (a backstop for what no counter sees) ends a render with a message."""
+    import kit.templating as t
+
+    monkeypatch.setattr(t, "MAX_SECONDEN", -1.0)  # already past: no waiting in a test
+    env = t.maak_omgeving([ROOT / "templates"])
+    sjabloon = env.from_string("{% for i in range(5000) %}{{ i|getal }}{% endfor %}")
+    with pytest.raises(t.InputError) as e:
+        t.render_veilig(sjabloon, {})
+    assert "seconden" in str(e.value) and "regel 1" in str(e.value)
+
+
+@pytest.mark.parametrize("soort", ["zip", "xml"])
+def test_comments_zegt_zip_en_xml_fouten_in_het_nederlands(kit, tmp_path, soort):
+    doc = tmp_path / "adviesraad.docx"
+    if soort == "zip":
+        data = HUISSTIJL.read_bytes()
+        doc.write_bytes(data[: len(data) // 2])  # cut off: the central directory is gone
+    else:
+        _huisstijl(doc, lambda delen: [(n, b"<w:document><w:body>" if n == "word/document.xml" else d)
+                                       for n, d in delen])
+    r = kit("comments", doc, "-o", tmp_path / "nota.docx")
+    assert r.code == 2, r.tekst
+    assert str(doc) in r.err
+    nederlands(r.err, tmp_path)
+    assert not (tmp_path / "nota.docx").exists()
