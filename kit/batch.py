@@ -532,8 +532,16 @@ def _voer_uit(
     while rest:
         pools.wis()
         pool = pools.huidig()
-        futures: dict[Future, int] = {pool.submit(_taak, i, *taken[i]): i for i in rest}
+        futures: dict[Future, int] = {}
         onklaar: list[int] = []
+        for n, i in enumerate(rest):
+            try:
+                futures[pool.submit(_taak, i, *taken[i])] = i
+            except BrokenProcessPool:
+                # the pool broke while the tasks were being handed out (a worker was killed
+                # early): the tasks not handed out have not started and go to the new pool
+                onklaar.extend(rest[n:])
+                break
         for f in as_completed(futures):
             i = futures[f]
             try:

@@ -1072,11 +1072,26 @@ class PakketManifest:
 
 def schrijf_pakket(pakket: Pakket, uitvoer: Path, invoer: list[Path], force: bool = False, pdf: bool = False,
                    revisies: list[dict] | None = None, echo: Callable[..., Any] | None = None) -> list[Path]:
-    from kit.manifest import schrijf_alles, sha256_bestand, verplaats_atomisch
+    from kit.manifest import map_slot
 
     uitvoer = Path(uitvoer)
     if uitvoer.exists() and not uitvoer.is_dir():
         raise InputError(bericht("diff.uitvoer_geen_map", map=uitvoer))
+    try:
+        slot = map_slot(uitvoer)   # one run per folder, from the check to the manifest (as kit render)
+        slot.__enter__()
+    except OSError as e:
+        raise InputError(bericht("diff.uitvoer_onschrijfbaar", map=uitvoer, reden=os_reden(e))) from None
+    try:
+        return _schrijf_pakket(pakket, uitvoer, invoer, force, pdf, revisies)
+    finally:
+        slot.__exit__(None, None, None)
+
+
+def _schrijf_pakket(pakket: Pakket, uitvoer: Path, invoer: list[Path], force: bool, pdf: bool,
+                    revisies: list[dict] | None) -> list[Path]:
+    from kit.manifest import schrijf_alles, verplaats_atomisch
+
     manifest = PakketManifest(uitvoer, revisies or [])
     pdf_namen = [n[:-5] + ".pdf" for n in pakket.bestanden if n.endswith(".docx")] if pdf else []
     manifest.controleer(list(pakket.bestanden) + pdf_namen, force=force)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from kit.berichten import bericht
+from kit.berichten import bericht, os_reden
 from kit.errors import InputError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -127,17 +127,6 @@ def _zip_reden(e: BaseException) -> str:
     if isinstance(e, NotImplementedError):
         return bericht("comments.reden_methode")
     return bericht("comments.reden_onbekend")
-
-
-def os_reden(e: OSError) -> str:
-    """A Dutch reason for an OS error (``strerror`` is English)."""
-    import errno
-
-    namen = {errno.EACCES: "reden_geen_toegang", errno.EPERM: "reden_geen_toegang", errno.ENOENT: "reden_bestaat_niet",
-             errno.EISDIR: "reden_map", errno.EIO: "reden_io", errno.ENAMETOOLONG: "reden_naam_te_lang",
-             errno.ELOOP: "reden_lus"}
-    sleutel = namen.get(e.errno or 0)
-    return bericht(f"comments.{sleutel}") if sleutel else bericht("comments.reden_os", nummer=e.errno or 0)
 
 
 def _kort(tekst: str, n: int = 120) -> str:

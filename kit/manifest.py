@@ -86,13 +86,8 @@ def schrijf_atomisch(pad: Path | str, data: bytes, fsync_map: bool = True) -> No
     """
     pad = Path(pad)
     pad.parent.mkdir(parents=True, exist_ok=True)
-    fd, tijdelijk = tempfile.mkstemp(dir=pad.parent, prefix=f".{pad.name}.", suffix=".kit-tmp")
+    tijdelijk = _schrijf_tijdelijk(pad, data)
     try:
-        os.chmod(tijdelijk, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
         os.replace(tijdelijk, pad)
     except BaseException:
         try:

@@ -558,3 +558,13 @@ def test_drieluik_markeert_gewijzigde_woorden(tmp_path):
     assert "18" in "".join(weg) and "24" in "".join(bij), (weg, bij)
     assert "maatschappelijke begeleiding" not in "".join(weg + bij)   # only the changed words
     assert "\ue101" not in xml and "\ue103" not in xml
+
+
+def test_wijzigingsverordening_aanhef_zonder_versiedatum(pakket):
+    """The voorstel for the wijziging is a new college besluit: its date is an open point, never the
+    version date of the new choice file (juridisch.md, "Aanhef, dates and procedure")."""
+    from docx import Document
+
+    tekst = "\n".join(p.text for p in Document(str(pakket / "wijzigingsverordening.docx")).paragraphs)
+    regel = next(r for r in tekst.splitlines() if r.startswith("gelezen het voorstel"))
+    assert "[in te vullen: datum van het collegevoorstel]" in regel, regel

@@ -231,3 +231,19 @@ def test_uitvoer_is_een_bestand(tmp_path):
     assert r.returncode == 2 and "geen map" in r.stderr
     assert doel.read_text(encoding="utf-8") == "x"
     _nederlands(r)
+
+
+def test_tweede_diff_in_dezelfde_map_wacht_en_weigert(tmp_path):
+    """kit diff holds the output folder like kit render: a second run into the same folder waits
+    (KIT_WACHTTIJD) and then refuses with exit 3, writing nothing."""
+    from kit.manifest import map_slot
+
+    uit = tmp_path / "pak"
+    voorbeeld = str(ROOT / "choices" / "voorbeeld.yaml")
+    with map_slot(uit):
+        r = subprocess.run([sys.executable, "-m", "kit", "diff", voorbeeld, voorbeeld, "-o", str(uit)],
+                           capture_output=True, text=True, cwd=ROOT, timeout=300,
+                           env={**os.environ, "KIT_DEBUG": "1", "KIT_WACHTTIJD": "0.5"})
+    assert r.returncode == 3, r.stderr
+    assert "Traceback" not in r.stderr and r.stderr.strip()
+    assert list(uit.iterdir()) == []
