@@ -129,7 +129,8 @@ def build_context(choices: Any, wet: Mapping[str, Any]) -> dict[str, Any]:
         ctx.setdefault(sleutel, waarde)
     ctx["wet"] = dict(wet)
     ctx["meta"] = maak_meta(choices, data)
-    _financien_en_planning(ctx, data, wet)
+    ruw = choices.data.get("financien") if isinstance(choices.data, dict) else None
+    _financien_en_planning(ctx, data, wet, ruw if isinstance(ruw, dict) else None)
     from kit.prognose import regio_van  # the regio per member gemeente (sibling files), or None
 
     ctx["prognose_regio"] = regio_van(choices)
@@ -157,10 +158,12 @@ def _open_punten(ctx: dict[str, Any], choices: Any) -> None:
 # begroting.py, tijdpad.py, grafieken.py). Adjust the calls here; keep the keys.
 # ==========================================================================================
 
-def _financien_en_planning(ctx: dict[str, Any], data: Mapping[str, Any], wet: Mapping[str, Any]) -> None:
+def _financien_en_planning(ctx: dict[str, Any], data: Mapping[str, Any], wet: Mapping[str, Any],
+                           ruw: Mapping[str, Any] | None = None) -> None:
     from kit.prognose import bereken as prognose_bereken
 
-    prognose = prognose_bereken(data.get("financien"), ctx["meta"]["gemeente"])
+    prognose = prognose_bereken(data.get("financien"), ctx["meta"]["gemeente"],
+                                opgegeven=(ruw.get("prognose") if ruw and isinstance(ruw.get("prognose"), dict) else {}) if ruw is not None else None)
     ctx["prognose"] = prognose
     try:
         from kit.begroting import bereken as begroting_bereken

@@ -53,6 +53,7 @@ OMHOOG = "omhoog"
 HALF_OMHOOG = "half_omhoog"
 REST = "rest"
 GEGEVEN = "gegeven"
+STANDAARD = "standaard"   # not in the choice file: the schema default (0 gezinsmigranten)
 SOM = "som"
 AFRONDING = {
     "volwassenen": HALF_OMHOOG,
@@ -202,10 +203,14 @@ def _getal_uit(aandeel: Fraction) -> float | int:
     return int(aandeel) if aandeel.denominator == 1 else float(aandeel)
 
 
-def bereken(financien: Mapping[str, Any] | None, gemeente: str = "") -> Prognose:
-    """The prognosis for one gemeente from its ``financien`` block (defaults from the schema)."""
+def bereken(financien: Mapping[str, Any] | None, gemeente: str = "",
+            opgegeven: Mapping[str, Any] | None = None) -> Prognose:
+    """The prognosis for one gemeente from its ``financien`` block (defaults from the schema).
+    ``opgegeven``: the prognose block as typed in the choice file (before defaults), to tell a
+    given count from a default one; None: ``financien`` itself is as typed."""
     financien = financien or {}
     blok = financien.get("prognose") or {}
+    typed = blok if opgegeven is None else opgegeven
     statushouders = _geheel(_waarde(blok, "statushouders_per_jaar", "prognose.statushouders_per_jaar"),
                             "statushouders_per_jaar")
     a_volw = _breuk(_waarde(blok, "aandeel_volwassenen_procent", "prognose.aandeel_volwassenen_procent"))
@@ -220,7 +225,8 @@ def bereken(financien: Mapping[str, Any] | None, gemeente: str = "") -> Prognose
     if volgorde not in (ONDERWIJSROUTE_EERST, B1_EERST):
         raise ValueError(f"volgorde onbekend: {volgorde!r}")
 
-    stappen = [Stap("statushouders", getal(statushouders), statushouders, GEGEVEN)]
+    stappen = [Stap("statushouders", getal(statushouders), statushouders,
+                    GEGEVEN if typed.get("statushouders_per_jaar") is not None else STANDAARD)]
     if blok.get("volwassenen") is not None:
         volwassenen = _geheel(blok["volwassenen"], "volwassenen")
         gegeven = True
@@ -245,7 +251,8 @@ def bereken(financien: Mapping[str, Any] | None, gemeente: str = "") -> Prognose
         b1, onderwijsroute = eerste.uitkomst, tweede.uitkomst
     z = _verschil("z", rest.uitkomst, tweede.uitkomst, REST)
     stappen += [eerste, rest, tweede, z]
-    stappen.append(Stap("gezinsmigranten", getal(gezin), gezin, GEGEVEN))
+    stappen.append(Stap("gezinsmigranten", getal(gezin), gezin,
+                        GEGEVEN if typed.get("gezinsmigranten_per_jaar") is not None else STANDAARD))
 
     jaar = financien.get("jaar")
     return Prognose(

@@ -563,6 +563,12 @@ def gemarkeerd_als(tekst: Any, bron: Any) -> Any:
     return Markup(_finalize(tekst) + " " + markering(nummer))
 
 
+def eerste_gemarkeerd(*waarden: Any) -> Any:
+    """The first of ``waarden`` that rests on an open point, else None: a number computed from
+    assumed inputs (prognose, budget) carries that input's marker via ``gemarkeerd_als``."""
+    return next((w for w in waarden if punt_van(w) is not None), None)
+
+
 FILTERS = {
     "datum": datum,
     "euro": _getalfilter(euro, "euro"),
@@ -579,6 +585,7 @@ FILTERS = {naam: _met_markering(f) for naam, f in FILTERS.items()}
 FILTERS["kaal"] = kaal   # the value without its marker (a macro that marks the whole phrase)
 GLOBALS["enum_label"] = _met_markering(enum_label)
 GLOBALS["gemarkeerd_als"] = gemarkeerd_als
+GLOBALS["eerste_gemarkeerd"] = eerste_gemarkeerd
 
 
 #: size of one template file of a gemeente (the kit's largest is about 20 kB)

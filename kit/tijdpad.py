@@ -53,6 +53,9 @@ BESLUITEN = {
     4: ("beleidsregels", COLLEGE),
 }
 ADVIESRAAD_VERPLICHT = (3,)          # phases whose raad decision needs the adviesraad first
+# college decisions whose draft the adviesraad may advise on in the phase before (the beleidsregels:
+# the verordening asks advice on a draft beleidsregel; phase 4 is short and follows phase 3)
+ADVIES_VORIGE_FASE = (4,)
 
 # problem keys (also the berichten keys of the warnings)
 GEEN_VERGADERING = "geen_vergadering"
@@ -255,7 +258,8 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
             eigen = expliciet.get(BESLUITEN[nummer][0]) or {}
             if not isinstance(eigen, Mapping):
                 raise TypeError("planning.besluiten: geen mapping")
-            besluit = _besluit(nummer, begin, eind, lijsten, problemen, eigen, agenda)
+            advies_vanaf = grenzen[nummer - 2][0] if nummer in ADVIES_VORIGE_FASE else begin
+            besluit = _besluit(nummer, begin, eind, lijsten, problemen, eigen, agenda, advies_vanaf)
             if nummer == 1 and planning.get("rib"):
                 besluit = _met_rib(besluit, als_datum(planning["rib"]), problemen)
         fasen.append(Fase(nummer, weken[nummer - 1], begin, eind, besluit))
@@ -291,7 +295,8 @@ def _met_rib(besluit: Besluit, rib: dt.date, problemen: list[Probleem]) -> Beslu
 
 
 def _besluit(nummer: int, begin: dt.date, eind: dt.date, lijsten: Mapping[str, Sequence[dt.date]],
-             problemen: list[Probleem], eigen: Mapping[str, Any] | None = None, agenda_weken: int = 0) -> Besluit:
+             problemen: list[Probleem], eigen: Mapping[str, Any] | None = None, agenda_weken: int = 0,
+             advies_vanaf: dt.date | None = None) -> Besluit:
     """The meetings of one decision. Dates set in ``planning.besluiten.<document>`` win; the
     others are the latest fitting meeting: the raad in the phase, the college before the raad
     (at least ``agenda_weken`` before it, for the griffie's agenda), the adviesraad before the
@@ -306,7 +311,7 @@ def _besluit(nummer: int, begin: dt.date, eind: dt.date, lijsten: Mapping[str, S
     if orgaan == COLLEGE:
         advies = vast.get(ADVIESRAAD)
         if advies is None and datum is not None:
-            advies = _laatste(lijsten[ADVIESRAAD], begin, datum - dt.timedelta(days=1))
+            advies = _laatste(lijsten[ADVIESRAAD], advies_vanaf or begin, datum - dt.timedelta(days=1))
         rib_raad = None
         if nummer == 1 and datum is not None:
             rib_raad = next((d for d in lijsten[RAAD] if d > datum), None)

@@ -231,8 +231,8 @@ def test_weergavenamen():
 TWINTIG = [
     ("verordening", "De brede intake bestaat uit ten minste", "3 gesprekken", "brede_intake.gesprekken"),
     ("verordening", "duurt ten minste 18 maanden", "18 maanden", "maatschappelijke_begeleiding.duur_maanden"),
-    ("verordening", "De contactpersoon voert in de eerste twaalf maanden", "4 voortgangsgesprekken", "voortgang.gesprekken_eerste_jaar"),
-    ("verordening", "Daarna voert de contactpersoon ten minste", "2 voortgangsgesprekken", "voortgang.gesprekken_per_jaar_daarna"),
+    ("verordening", "Het college voert in de eerste twaalf maanden", "4 voortgangsgesprekken", "voortgang.gesprekken_eerste_jaar"),
+    ("verordening", "Daarna voert het college ten minste", "2 voortgangsgesprekken", "voortgang.gesprekken_per_jaar_daarna"),
     ("verordening", "Het college zendt binnen", "3 jaar", "verordening.evaluatie_jaren"),
     ("verordening", "Deze verordening treedt in werking met ingang van", "1 januari 2022", "verordening.inwerkingtreding"),
     ("verordening", "De raad garandeert een minimumduur van", "18 maanden", "maatschappelijke_begeleiding.duur_maanden"),

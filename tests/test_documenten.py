@@ -257,7 +257,11 @@ def test_waarde_zonder_artikel_noemt_dat_eerlijk(voorbeeld):
     _, wet, _, _ = context_van(VOORBEELD)
     f = wet["leerroute_wissel_maanden_max"]
     assert not f.artikel
-    assert f"{f.waarde_tekst} ({f.wet}, artikel te verifiëren)" in voorbeeld["beleidsregels"].tekst
+    # review B5/S6: the source is Divosa, not the law; "(Wet inburgering 2021, artikel te
+    # verifiëren)" suggested a statutory basis, so the old expectation was wrong
+    tekst = voorbeeld["beleidsregels"].tekst
+    assert f"volgens Divosa mogelijk binnen {f.waarde_tekst} (artikel nog niet bevestigd)" in tekst
+    assert f"{f.waarde_tekst} ({f.wet}, artikel te verifiëren)" not in tekst
 
 
 # --------------------------------------------------------------------------- computed figures
@@ -431,7 +435,10 @@ def test_handhaving_gestaffeld_binnen_maximum(voorbeeld):
     h = data["handhaving"]
     assert f"bedraagt de boete {euro(h['boete_pip'])}" in tekst
     assert f"bedraagt die boete {euro(h['boete_pip_herhaling'])}" in tekst
-    assert f"De boete bedraagt {euro(h['boete_brede_intake'])}" in tekst
+    # review B7: the fixed amount of the law is not restated as a rule; it stays in the toelichting
+    # with its source (the old expectation asked for the restatement and was wrong)
+    assert f"De boete bedraagt {euro(h['boete_brede_intake'])}; de wet stelt dit bedrag vast." not in tekst
+    assert f"{euro(h['boete_brede_intake'])} (art." in tekst
     for woord in ("wederhoor", "zienswijze", "5:46", "5:10a", "10:3", "5:53", "betalingsregeling", "niet dubbel wordt getroffen"):
         assert woord in tekst
 

@@ -268,8 +268,12 @@ def test_aanhef_leest_collegedatum_van_het_raadsvoorstel(concepten):
     assert f"gelezen het voorstel van burgemeester en wethouders van Heuvelrode van {datum(b.college)}, nr. RV-2021-114" in rv
     assert b.adviesraad < b.college < b.commissie < b.datum
     # a concept has no vaststelling date
-    assert "Aldus besloten in de openbare raadsvergadering van ....................." in rv
-    assert "De financiële gevolgen komen terug in de voorjaarsnota (raad van 8 juli 2021)" in rv
+    # review V15: the same placeholder as the verordening's ondertekening
+    assert "Aldus besloten in de openbare raadsvergadering van [datum vaststelling]." in rv
+    # review R2: the voorjaarsnota of 8 July 2021 lies before this raad (11 November); the old
+    # expectation pointed the financial consequences at a past decision and was wrong
+    assert "voorjaarsnota (raad van 8 juli 2021)" not in rv
+    assert "De financiële gevolgen komen terug in de begroting 2022 (raad van 11 november 2021)" in rv
 
 
 # ------------------------------------------------------------------------------ finance

@@ -51,6 +51,8 @@ def test_besluiten_voorbeeld(voorbeeld):
     assert v.adviesraad < v.college < v.commissie < v.datum and v.adviesraad_verplicht
     assert (b.adviesraad, b.commissie) == (D(2021, 8, 30), D(2021, 9, 21))
     assert (r.document, r.orgaan, r.datum) == ("beleidsregels", "college", D(2021, 11, 23))
+    # review S3/B9: the adviesraad advises on the draft beleidsregels, with the verordening
+    assert r.adviesraad == D(2021, 10, 11) < r.datum
     assert all(x.past for x in tp.besluiten)
     assert tp.fase(5).besluit is None and tp.fase(7).besluit is None
     assert tp.problemen == ()

@@ -128,7 +128,10 @@ def test_aanhef_en_besluit(voorbeeld, keuzes):
     t = plat(tekst(voorbeeld))
     assert "De raad van de gemeente Heuvelrode;" in t
     # the college's date of the raadsvoorstel (planning), never the document's version date
-    assert f"gelezen het voorstel van burgemeester en wethouders van Heuvelrode van {collegedatum(VOORBEELD)};" in t
+    # review V2: a concept of 1 June names the October proposal as planned, with the kenmerk of the
+    # raadsbesluit (the old expectation, a bare date without kenmerk, was what the review rejected)
+    assert (f"gelezen het voorstel van burgemeester en wethouders van Heuvelrode van {collegedatum(VOORBEELD)}"
+            " (gepland), nr. RV-2021-114;") in t
     assert "van 1 juni 2021;" not in t
     assert "gelet op het advies van de Adviesraad Sociaal Domein Heuvelrode van " in t
     assert ("gelet op de artikelen 147 en 149 van de Gemeentewet, artikel 4:93 van de Algemene wet bestuursrecht "
@@ -168,7 +171,7 @@ def test_elke_keuze_staat_in_de_tekst(voorbeeld, keuzes):
     k = keuzes
     verwacht = [
         "ten minste 3 gesprekken", *k["brede_intake"]["extra_levensdomeinen"],
-        "een weergave van de afspraken in beeld", "een mondelinge toelichting op het PIP",
+        "een visuele weergave van de afspraken", "een mondelinge toelichting op het PIP",
         "taalmaatje", "een taalstage", "integratieworkshops", "adviseert een gezins- of overige migrant",
         *k["pvt"]["extra_themas"], "tevredenheid",
         "duurt ten minste 18 maanden", "signaleren van problemen met welzijn",

@@ -1,0 +1,236 @@
+"""Review by griffie and gemeentejurist (/work/review/findings.md): the rules behind the fixes,
+checked on the rendered .docx of Lansingerland, Huizen (HBEL) and Heuvelrode (voorbeeld).
+
+Each test names the finding it guards. The documents are rendered once per module via the CLI
+(KIT_DEBUG=1, so a traceback cannot pass as a message) and read with python-docx.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+ROOT = Path(__file__).resolve().parent.parent
+BESTANDEN = {
+    "lansingerland": ROOT / "choices" / "lansingerland.yaml",
+    "huizen": ROOT / "choices" / "hbel" / "huizen.yaml",
+    "heuvelrode": ROOT / "choices" / "voorbeeld.yaml",
+}
+GEMEENTEN = list(BESTANDEN)
+
+
+def tekst(pad: Path) -> str:
+    d = Document(str(pad))
+    delen = [p.text for p in d.paragraphs]
+    for t in d.tables:
+        for r in t.rows:
+            delen.append(" | ".join(c.text for c in r.cells))
+    return "\n".join(delen).replace("\xa0", " ")
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory) -> dict:
+    uit = tmp_path_factory.mktemp("review")
+    env = dict(os.environ, KIT_DEBUG="1")
+    r = subprocess.run([sys.executable, "-m", "kit", "render", *map(str, BESTANDEN.values()), "-o", str(uit),
+                        "--no-pdf"], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    return {g: {p.stem: tekst(p) for p in (uit / g).glob("*.docx")} for g in GEMEENTEN}
+
+
+def sectie(t: str, begin: str, eind: str) -> str:
+    i = t.index(begin)
+    j = t.index(eind, i + len(begin))
+    return t[i:j]
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_boete_is_een_plicht_geen_bevoegdheid(docs, g):
+    """K1, S1, I1, S7: art. 22 en 23 Wi verplichten het college tot een boete bij verwijtbaarheid."""
+    for doc in ("startnotitie", "beleidskader", "raadsinformatiebrief"):
+        t = docs[g][doc]
+        assert "kan een boete opleggen" not in t, (g, doc)
+        assert not re.search(r"pas daarna volgt zo nodig een boete|dan pas een boete|pas als dat niet helpt", t), (g, doc)
+    assert "dan legt het college een boete op" in docs[g]["beleidskader"]
+    assert "dan legt het college een boete op" in docs[g]["startnotitie"]
+    assert "dan moeten wij een boete opleggen" in docs[g]["raadsinformatiebrief"]
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_raadsvoorstel_verordening_vat_alleen_de_verordening_samen(docs, g):
+    """R1, R7: wettelijke minima staan apart ter informatie, niet als kader van de raad."""
+    t = docs[g]["raadsvoorstel-verordening"]
+    kaders = sectie(t, "Wat de verordening vastlegt", "Wat de wet al regelt (ter informatie)")
+    assert "wettelijk minimum" not in kaders and "wettelijk maximum" not in kaders
+    assert "PIP binnen" not in kaders
+    assert 'artikel "Brede intake"' in kaders
+    assert "langer dan nodig" not in t
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_financiele_gevolgen_naar_een_komend_besluit(docs, g):
+    """R2, R3: een beslispunt verwijst niet naar een kadernota of begroting die vóór het besluit al
+    in de raad is geweest."""
+    t = docs[g]["raadsvoorstel-beleidskader"]
+    raad = re.search(r"Raadsvergadering \| (\d+ \w+ \d{4})", t)
+    assert raad
+    beslis = sectie(t, "Het college stelt de raad voor:", "Aanleiding")
+    assert "financiële gevolgen" in beslis
+    if g == "heuvelrode":  # voorjaarsnota 8 juli 2021, beleidskader in de raad van 30 september
+        for doc in ("raadsvoorstel-beleidskader", "raadsvoorstel-verordening"):
+            assert "8 juli 2021" not in docs[g][doc], doc
+        assert "begroting 2022 (raad van 11 november 2021)" in beslis
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_bijlagen_en_argumenten_los(docs, g):
+    """R5, R6: iedere bijlage en ieder argument staat op een eigen regel."""
+    for doc in ("raadsvoorstel-beleidskader", "raadsvoorstel-verordening"):
+        t = docs[g][doc]
+        assert ")- " not in t, doc
+        assert not re.search(r"\S 4\. Het kader", t), doc
+    assert docs[g]["raadsvoorstel-beleidskader"].count("regionaal inkopen") <= 1
+    assert "geïnformeerd (gepland)" not in docs[g]["raadsvoorstel-beleidskader"]
+
+
+def test_aangenomen_aantallen_gemarkeerd(docs):
+    """S2, I2: de taakstelling is in Lansingerland een aanname; de prognose en het budget die erop
+    rusten, dragen de markering en heten niet "opgegeven door de gemeente"."""
+    for doc in ("startnotitie", "beleidskader"):
+        t = docs["lansingerland"][doc]
+        rij = next(r for r in t.splitlines() if r.startswith("Te huisvesten statushouders per jaar"))
+        assert "[aanname" in rij and "opgegeven door de gemeente" not in rij, rij
+    rib = docs["lansingerland"]["raadsinformatiebrief"]
+    regel = next(r for r in rib.splitlines() if "Aantallen en geld" in r)
+    assert re.search(r"27 \[aanname \d+\] volwassen", regel), regel
+    assert re.search(r"€ [\d.]+ \[aanname \d+\]", regel), regel
+    # the annex now says where the assumption is used
+    bijlage = rib[rib.index("Open punten en aannames"):]
+    assert "De keuzes die wij maken" in bijlage
+
+
+def test_niet_opgegeven_aantal_niet_als_gegeven(docs):
+    """K6: Huizen geeft geen aantal gezinsmigranten op; de tabel zegt dat, en niet "opgegeven"."""
+    t = docs["huizen"]["startnotitie"]
+    rij = next(r for r in t.splitlines() if r.startswith("Gezins- en overige migranten per jaar"))
+    assert "niet opgegeven" in rij and "opgegeven door de gemeente" not in rij, rij
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_beleidskader_groepen_en_samenloop(docs, g):
+    """K2: asielstatushouder volgens art. 13 lid 1 Wi; K3: geen belofte dat boete en maatregel elkaar
+    uitsluiten; K5: geen bewering over integratieworkshops bij het normbedrag."""
+    t = docs[g]["beleidskader"]
+    assert "Asielstatushouders hebben een verblijfsvergunning asiel" not in t
+    assert "Asielstatushouders (artikel 13, eerste lid, van de wet)" in t
+    assert "niet twee keer voor hetzelfde gedrag" not in t
+    assert "dekt ook de integratieworkshops" not in t
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_verordening_map_niet_in_onderwijsroute(docs, g):
+    """V1: de MAP geldt in de B1-route en de Z-route, niet in de onderwijsroute (art. 8 Wi)."""
+    t = docs[g]["verordening"]
+    assert "de MAP en het PVT voor iedere inburgeringsplichtige" not in t
+    assert "de MAP voor wie de B1-route of de Z-route volgt" in t
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_beleidsregels_na_advies_adviesraad(docs, g):
+    """S3, B9: de verordening vraagt advies over een ontwerp-beleidsregel; de planning zet dat advies
+    vóór het collegebesluit over de beleidsregels."""
+    t = docs[g]["startnotitie"]
+    rij = next(r for r in t.splitlines() if r.startswith("4. Beleidsregels |"))
+    m = re.search(r"adviesraad (\d+ \w+ \d{4})[^;]*; college (\d+ \w+ \d{4})", rij)
+    assert m, rij
+    assert "na advies van de adviesraad over het ontwerp op" in docs[g]["raadsinformatiebrief"]
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_verordening_normeert_het_college(docs, g):
+    """V3: de verordening legt de voortgangsgesprekken bij het college, niet bij een medewerker;
+    V5: financieel ontzorgen geldt alleen voor de persoon van art. 56a Pw; V7: geen jaarlijkse plicht
+    die geen keuzebestand bevat."""
+    t = docs[g]["verordening"]
+    assert "De contactpersoon voert" not in t and "Daarna voert de contactpersoon" not in t
+    assert "Het college voert in de eerste twaalf maanden" in t
+    assert "zodat hij na het financieel ontzorgen" not in t
+    assert "Voor de persoon, bedoeld in artikel 56a van de Participatiewet, sluit de begeleiding aan op het financieel ontzorgen" in t
+    assert "ten minste eenmaal per jaar de tevredenheid" not in t
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_verhuizing_neemt_het_pip_over(docs, g):
+    """V4: de nieuwe gemeente neemt het PIP over (geen nieuw PIP: de termijn loopt niet opnieuw);
+    de duur in de vorige gemeente telt mee voor de minimumduur."""
+    t = docs[g]["verordening"]
+    art = sectie(t, "Verhuizing\n", "Hoofdstuk 3")
+    assert "neemt het college, met inachtneming van de wet, dat PIP over" in art
+    assert "Een asielstatushouder als bedoeld in het eerste lid" not in art
+    assert "tot het einde van de duur" not in art
+    assert "telt de duur van de maatschappelijke begeleiding" in art
+    assert "stelt zij een nieuw PIP vast" not in t
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_beleidsregels_boete_en_bron(docs, g):
+    """B1: geen standaardboete op het wettelijke maximum voor iedere eerste overtreding (trap);
+    B3: herhaling telt pas na een onherroepelijke boete; V6: de tolk bij de intake staat alleen in de
+    verordening; B5: de leeftijd van de onderwijsroute heeft geen wettelijke bron."""
+    t = docs[g]["beleidsregels"]
+    eerste = re.search(r"Bij een eerste overtreding bedraagt de boete € ([\d.]+)", t)
+    assert eerste and int(eerste.group(1).replace(".", "")) < 800, g
+    assert "na de dagtekening van een boetebesluit" not in t
+    assert "onherroepelijk is geworden" in t
+    assert "Bij de brede intake zet het college een tolk in" not in t
+    assert "28 jaar (Wet inburgering 2021, artikel te verifiëren)" not in t
+    assert "geen wettelijke grens" in t
+
+
+def test_huizen_voortzetting_ontzorgen_grond(docs):
+    """B4: de grond voor voortzetting is de beoordeling aan het einde van het ontzorgen, niet de
+    brede intake of de leerbaarheidstoets; één grond is geen opsomming."""
+    t = docs["huizen"]["beleidsregels"]
+    art = sectie(t, "Voortzetting van het ontzorgen\n", "Artikel 28")
+    assert "leerbaarheidstoets" not in art
+    assert "voort als uit de beoordeling voor het einde van de periode van ontzorgen blijkt" in art
+
+
+def test_aanhef_verordening_gepland_en_kenmerk(docs):
+    """V2: een concept van 1 juni noemt het voorstel en het advies van oktober als planning, met
+    hetzelfde kenmerk als het raadsbesluit."""
+    t = docs["heuvelrode"]["verordening"]
+    assert "van 19 oktober 2021 (gepland), nr. RV-2021-114;" in t
+    assert "Heuvelrode van 11 oktober 2021 (gepland);" in t
+    assert "nr. RV-2021-114" in docs["heuvelrode"]["raadsvoorstel-verordening"]
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_verwijzen_niet_herhalen(docs, g):
+    """B6: art. 4:84 Awb is een plicht om af te wijken, geen bevoegdheid; V8: de leerbaarheidstoets
+    wordt gedefinieerd door verwijzing naar de wet; V9: de beslagvrije voet wordt niet herhaald als
+    norm; V13: geen verwijzing naar een memorie van toelichting die er bij dit concept nog niet is."""
+    br, vo = docs[g]["beleidsregels"], docs[g]["verordening"]
+    assert "kan van deze beleidsregels afwijken" not in br
+    assert "handelt het college volgens deze beleidsregels, tenzij" in br
+    assert "leerbaarheidstoets: de toets, bedoeld in artikel 14 van de wet;" in vo
+    assert "Bij de verrekening houdt het college rekening met de beslagvrije voet." not in vo
+    assert "memorie van toelichting bij de wijziging van het overgangsrecht" not in vo
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_geen_verzonnen_of_dubbele_gegevens(docs, g):
+    """K9: naast het bedrag uit de circulaire geen tweede, indicatief bedrag; K10: geen overlegvormen
+    die het keuzebestand niet noemt; V10: één aanvullend aanbod is geen opsomming."""
+    bk = docs[g]["beleidskader"]
+    if "Uitvoeringskosten volgens de circulaire" in bk:
+        assert "Indicatie uitvoeringskosten" not in bk
+    assert "tweemaal per jaar een partnerbijeenkomst" not in bk
+    assert "ambtelijk is er een regionale werkgroep" not in bk
+    assert "kan het college aanbieden: een" not in docs[g]["verordening"]
