@@ -234,3 +234,14 @@ def test_geen_verzonnen_of_dubbele_gegevens(docs, g):
     assert "tweemaal per jaar een partnerbijeenkomst" not in bk
     assert "ambtelijk is er een regionale werkgroep" not in bk
     assert "kan het college aanbieden: een" not in docs[g]["verordening"]
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_rib_noemt_beleidsbedrag_niet_als_wettelijke_plicht(docs, g):
+    """Review 2, M11: the obligation is the law's (art. 22/23, € 250 fixed, PIP at most € 800);
+    the amount within the maximum is the college's policy in the beleidsregels, not yet adopted."""
+    t = docs[g]["raadsinformatiebrief"]
+    zin = next(z for z in re.split(r"(?<=\.)\s", t) if "moeten wij een boete opleggen" in z)
+    assert "€" not in zin, zin
+    assert re.search(r"ten hoogste € 800", t)
+    assert "beleidsregels die ons college nog vaststelt" in t
