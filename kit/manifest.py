@@ -107,13 +107,8 @@ def schrijf_nieuw(pad: Path | str, data: bytes) -> None:
     target); on file systems without hard links: check, then rename. The temp file never stays.
     """
     pad = Path(pad)
-    fd, tijdelijk = tempfile.mkstemp(dir=pad.parent, prefix=f".{pad.name}.", suffix=".kit-tmp")
+    tijdelijk = _schrijf_tijdelijk(pad, data)
     try:
-        os.chmod(tijdelijk, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
         try:
             os.link(tijdelijk, pad)
         except FileExistsError:
