@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx_tekst import tekst
 
 from kit.loader import load_choices
 
@@ -32,13 +33,6 @@ def kit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
                           cwd=cwd or ROOT)
 
 
-def tekst(pad: Path) -> str:
-    d = Document(str(pad))
-    delen = [p.text for p in d.paragraphs]
-    for t in d.tables:
-        for r in t.rows:
-            delen.append(" | ".join(c.text for c in r.cells))
-    return "\n".join(delen).replace("\xa0", " ")
 
 
 def besloten_voorbeeld(tmp_path: Path, status: str = "ter_besluitvorming", open_laten: str | None = None) -> Path:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from docx import Document
+from docx_tekst import tekst
 
 ROOT = Path(__file__).resolve().parent.parent
 BESTANDEN = {
@@ -25,13 +25,6 @@ BESTANDEN = {
 GEMEENTEN = list(BESTANDEN)
 
 
-def tekst(pad: Path) -> str:
-    d = Document(str(pad))
-    delen = [p.text for p in d.paragraphs]
-    for t in d.tables:
-        for r in t.rows:
-            delen.append(" | ".join(c.text for c in r.cells))
-    return "\n".join(delen).replace("\xa0", " ")
 
 
 @pytest.fixture(scope="module")
