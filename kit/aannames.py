@@ -68,18 +68,9 @@ def _invulplekken() -> tuple[str, ...]:
 
 
 def _haal(data: Any, keypath: str) -> Any:
-    from kit.loader import _splits
+    from kit.loader import waarde_op
 
-    delen = _splits(keypath) or []
-    waarde = data
-    for deel in delen:
-        if isinstance(deel, int):
-            if not isinstance(waarde, list) or deel >= len(waarde):
-                return None
-        elif not isinstance(waarde, dict) or deel not in waarde:
-            return None
-        waarde = waarde[deel]
-    return waarde
+    return waarde_op(data, keypath)
 
 
 def _label(keypath: str) -> str:

@@ -127,6 +127,22 @@ class _Knoop:
 _Entry = tuple  # (Path, int, int, _Knoop)
 
 
+def waarde_op(data: Any, keypath: str, default: Any = None) -> Any:
+    """The value at a dotted key path of plain ``data`` (``visie.doelen[0]``), or ``default``."""
+    delen = _splits(keypath)
+    if delen is None:
+        return default
+    waarde: Any = data
+    for deel in delen:
+        if isinstance(deel, int):
+            if not isinstance(waarde, list) or deel >= len(waarde):
+                return default
+        elif not isinstance(waarde, dict) or deel not in waarde:
+            return default
+        waarde = waarde[deel]
+    return waarde
+
+
 @dataclass
 class Choices:
     """A loaded choice file: merged values plus where each value came from."""
@@ -162,18 +178,7 @@ class Choices:
 
     def get(self, keypath: str, default: Any = None) -> Any:
         """The value at a dotted key path (``handhaving.boete_pip``, ``visie.doelen[0]``)."""
-        delen = _splits(keypath)
-        if delen is None:
-            return default
-        waarde: Any = self.data
-        for deel in delen:
-            if isinstance(deel, int):
-                if not isinstance(waarde, list) or deel >= len(waarde):
-                    return default
-            elif not isinstance(waarde, dict) or deel not in waarde:
-                return default
-            waarde = waarde[deel]
-        return waarde
+        return waarde_op(self.data, keypath, default)
 
     def __contains__(self, keypath: str) -> bool:
         return self._entry(keypath) is not None
