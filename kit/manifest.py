@@ -90,10 +90,7 @@ def schrijf_atomisch(pad: Path | str, data: bytes, fsync_map: bool = True) -> No
     try:
         os.replace(tijdelijk, pad)
     except BaseException:
-        try:
-            os.unlink(tijdelijk)
-        except FileNotFoundError:
-            pass
+        _weg(tijdelijk)
         raise
     if fsync_map:
         _fsync_map(pad.parent)
@@ -120,6 +117,14 @@ def schrijf_nieuw(pad: Path | str, data: bytes) -> None:
     finally:
         if os.path.exists(tijdelijk):
             os.unlink(tijdelijk)
+
+
+def _weg(pad: Path | str) -> None:
+    """Remove a temp file of the kit's own; gone already is fine."""
+    try:
+        os.unlink(pad)
+    except FileNotFoundError:
+        pass
 
 
 def _umask() -> int:
@@ -347,10 +352,7 @@ def schrijf_alles(
                 geschreven.append(doel)
     finally:
         for t in tijdelijk.values():  # what was not renamed (an error) goes
-            try:
-                os.unlink(t)
-            except FileNotFoundError:
-                pass
+            _weg(t)
         if geschreven:  # the renames made durable with one folder fsync, not one per file
             _fsync_map(map_)
     weigering = manifest.weigering() if weiger else None
@@ -369,10 +371,7 @@ def _schrijf_tijdelijk(pad: Path, data: bytes) -> Path:
             f.flush()
             os.fsync(f.fileno())
     except BaseException:
-        try:
-            os.unlink(tijdelijk)
-        except FileNotFoundError:
-            pass
+        _weg(tijdelijk)
         raise
     return Path(tijdelijk)
 
