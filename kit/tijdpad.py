@@ -53,9 +53,11 @@ BESLUITEN = {
     4: ("beleidsregels", COLLEGE),
 }
 ADVIESRAAD_VERPLICHT = (3,)          # phases whose raad decision needs the adviesraad first
-# college decisions whose draft the adviesraad may advise on in the phase before (the beleidsregels:
-# the verordening asks advice on a draft beleidsregel; phase 4 is short and follows phase 3)
-ADVIES_VORIGE_FASE = (4,)
+# review M1/M2: the phase in which the draft of a document is written (berichten tijdpad.fase_N_inhoud
+# says so). The adviesraad can only advise once the draft exists, so never before that phase begins;
+# the drafts of the verordening and the beleidsregels are written in phase 2, so that the adviesraad
+# can advise on them early enough for the griffie's lead times. Other documents: their own phase.
+ONTWERP_FASE = {3: 2, 4: 2}
 
 # problem keys (also the berichten keys of the warnings)
 GEEN_VERGADERING = "geen_vergadering"
@@ -69,7 +71,14 @@ COMMISSIE_NIET_TUSSEN = "commissie_niet_tussen"
 COLLEGE_NA_RAAD = "college_na_raad"
 AGENDA_TE_KORT = "agenda_te_kort"
 RIB_VOOR_COLLEGE = "rib_voor_college"
-VOLGORDE = (ADVIES_NA_COLLEGE, COMMISSIE_NIET_TUSSEN, COLLEGE_NA_RAAD, RIB_VOOR_COLLEGE)
+# lead times (planning.advies_weken, aanlevertermijn_weken, agenda_weken) and the draft (review M1/M2)
+ADVIES_TE_KORT = "advies_te_kort"
+AANLEVERING_TE_KORT = "aanlevering_te_kort"
+ADVIES_VOOR_ONTWERP = "advies_voor_ontwerp"
+NA_VERSIEDATUM = "na_versiedatum"
+VOLGORDE = (ADVIES_NA_COLLEGE, COMMISSIE_NIET_TUSSEN, COLLEGE_NA_RAAD, RIB_VOOR_COLLEGE,
+            ADVIES_TE_KORT, AANLEVERING_TE_KORT, AGENDA_TE_KORT, ADVIES_VOOR_ONTWERP)
+TERMIJNEN = (ADVIES_TE_KORT, AANLEVERING_TE_KORT, AGENDA_TE_KORT)
 
 
 @lru_cache(maxsize=1)
@@ -162,6 +171,7 @@ class Probleem:
     vorige: dt.date | None = None    # niet_oplopend: the date before it
     index: int | None = None         # niet_oplopend: list position of `datum`
     andere: dt.date | None = None    # order rules: the other date of the pair
+    weken: int | None = None         # lead-time rules: the required number of weeks
 
 
 @dataclass(frozen=True)
@@ -177,6 +187,8 @@ class Tijdpad:
     kadernota_naam: str = "kadernota"
     begroting: dt.date | None = None
     agenda_weken: int = 0
+    advies_weken: int = 0
+    aanlevertermijn_weken: int = 0
 
     @property
     def begin(self) -> dt.date:
@@ -233,9 +245,13 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
                 problemen.append(Probleem(NIET_OPLOPEND, orgaan, datum=ruw[i], vorige=ruw[i - 1], index=i))
                 break
         lijsten[orgaan] = tuple(sorted(set(ruw)))
-    agenda = planning.get("agenda_weken") or 0
-    if isinstance(agenda, bool) or not isinstance(agenda, int) or agenda < 0:
-        raise ValueError("planning.agenda_weken")
+    termijnen = {}
+    for naam in ("agenda_weken", "advies_weken", "aanlevertermijn_weken"):
+        waarde = planning.get(naam) or 0
+        if isinstance(waarde, bool) or not isinstance(waarde, int) or not 0 <= waarde <= 52:
+            raise ValueError(f"planning.{naam}")
+        termijnen[naam] = waarde
+    agenda = termijnen["agenda_weken"]
     expliciet = planning.get("besluiten") or {}
     if not isinstance(expliciet, Mapping):
         raise TypeError("planning.besluiten: geen mapping")
@@ -258,8 +274,8 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
             eigen = expliciet.get(BESLUITEN[nummer][0]) or {}
             if not isinstance(eigen, Mapping):
                 raise TypeError("planning.besluiten: geen mapping")
-            advies_vanaf = grenzen[nummer - 2][0] if nummer in ADVIES_VORIGE_FASE else begin
-            besluit = _besluit(nummer, begin, eind, lijsten, problemen, eigen, agenda, advies_vanaf)
+            advies_vanaf = grenzen[ONTWERP_FASE.get(nummer, nummer) - 1][0]
+            besluit = _besluit(nummer, begin, eind, lijsten, problemen, eigen, termijnen, advies_vanaf)
             if nummer == 1 and planning.get("rib"):
                 besluit = _met_rib(besluit, als_datum(planning["rib"]), problemen)
         fasen.append(Fase(nummer, weken[nummer - 1], begin, eind, besluit))
@@ -270,8 +286,14 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
             versiedatum = als_datum(versie["datum"])
         except (TypeError, ValueError):
             versiedatum = None                      # the schema reports a bad date
-        if versiedatum is not None and fasen[0].begin < versiedatum:
+        # the startnotitie is written in phase 1: the phase begins before this concept's date
+        # (review K1), but its decision (or, without one, its end) comes after it
+        eerste = fasen[0]
+        einde = eerste.besluit.datum if eerste.besluit and eerste.besluit.datum else eerste.eind
+        if versiedatum is not None and einde < versiedatum:
             problemen.append(Probleem(VOOR_VERSIEDATUM, "fasen_weken", fase=1, datum=versiedatum))
+        elif versiedatum is not None and eerste.begin > versiedatum:
+            problemen.append(Probleem(NA_VERSIEDATUM, "fasen_weken", fase=1, datum=versiedatum))
 
     kadernota = planning.get("kadernota") or {}
     begroting = planning.get("begroting") or {}
@@ -282,7 +304,8 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
                    kadernota=als_datum(kadernota["datum"]) if kadernota.get("datum") else None,
                    kadernota_naam=str(kadernota.get("naam") or "kadernota"),
                    begroting=als_datum(begroting["datum"]) if begroting.get("datum") else None,
-                   agenda_weken=agenda)
+                   agenda_weken=agenda, advies_weken=termijnen["advies_weken"],
+                   aanlevertermijn_weken=termijnen["aanlevertermijn_weken"])
 
 
 def _met_rib(besluit: Besluit, rib: dt.date, problemen: list[Probleem]) -> Besluit:
@@ -295,60 +318,95 @@ def _met_rib(besluit: Besluit, rib: dt.date, problemen: list[Probleem]) -> Beslu
 
 
 def _besluit(nummer: int, begin: dt.date, eind: dt.date, lijsten: Mapping[str, Sequence[dt.date]],
-             problemen: list[Probleem], eigen: Mapping[str, Any] | None = None, agenda_weken: int = 0,
-             advies_vanaf: dt.date | None = None) -> Besluit:
+             problemen: list[Probleem], eigen: Mapping[str, Any] | None = None,
+             termijnen: Mapping[str, int] | None = None, advies_vanaf: dt.date | None = None) -> Besluit:
     """The meetings of one decision. Dates set in ``planning.besluiten.<document>`` win; the
-    others are the latest fitting meeting: the raad in the phase, the college before the raad
-    (at least ``agenda_weken`` before it, for the griffie's agenda), the adviesraad before the
-    college decides, the commissie between college and raad."""
+    others are the latest fitting meeting: the raad in the phase, the commissie before the raad,
+    the college before both (at least ``aanlevertermijn_weken`` before the commissie and
+    ``agenda_weken`` before the raad: the griffie's lead times), the adviesraad at least
+    ``advies_weken`` before the college decides (the advice and the college's reaction go into
+    the proposal) and not before the draft exists (``advies_vanaf``: the begin of the phase in
+    which the draft is written)."""
     eigen = eigen or {}
+    termijnen = termijnen or {}
+    agenda_weken = termijnen.get("agenda_weken", 0)
+    advies_weken = termijnen.get("advies_weken", 0)
+    aanlever_weken = termijnen.get("aanlevertermijn_weken", 0)
+    advies_vanaf = advies_vanaf or begin
     document, orgaan = BESLUITEN[nummer]
     vast = {stap: als_datum(eigen[stap]) for stap in STAPPEN if eigen.get(stap)}
     kenmerk = str(eigen.get("kenmerk") or "")
+    pad = f"besluiten.{document}"
+
+    def lijst(stap: str) -> str:
+        return f"{pad}.{stap}" if stap in vast else stap
+
     datum = vast.get(orgaan) or _laatste(lijsten[orgaan], begin, eind)
     if datum is None and lijsten[orgaan] and orgaan not in vast:
         problemen.append(Probleem(GEEN_VERGADERING, orgaan, fase=nummer))
+
+    def advies_controle(advies: dt.date | None, college: dt.date | None) -> None:
+        if advies is None:
+            return
+        if advies < advies_vanaf:
+            problemen.append(Probleem(ADVIES_VOOR_ONTWERP, lijst(ADVIESRAAD), fase=nummer, datum=advies,
+                                      andere=advies_vanaf))
+        if college is None:
+            return
+        if advies >= college:
+            problemen.append(Probleem(ADVIES_NA_COLLEGE, lijst(ADVIESRAAD), fase=nummer, datum=advies,
+                                      andere=college))
+        elif college - advies < dt.timedelta(weeks=advies_weken):
+            problemen.append(Probleem(ADVIES_TE_KORT, lijst(ADVIESRAAD), fase=nummer, datum=advies,
+                                      andere=college, weken=advies_weken))
+
     if orgaan == COLLEGE:
         advies = vast.get(ADVIESRAAD)
         if advies is None and datum is not None:
-            advies = _laatste(lijsten[ADVIESRAAD], advies_vanaf or begin, datum - dt.timedelta(days=1))
+            advies = _laatste(lijsten[ADVIESRAAD], advies_vanaf, datum - dt.timedelta(weeks=advies_weken))
         rib_raad = None
         if nummer == 1 and datum is not None:
             rib_raad = next((d for d in lijsten[RAAD] if d > datum), None)
-        if advies is not None and datum is not None and advies >= datum:
-            problemen.append(Probleem(ADVIES_NA_COLLEGE, f"besluiten.{document}.adviesraad", fase=nummer,
-                                      datum=advies, andere=datum))
+        advies_controle(advies, datum)
         return Besluit(document, orgaan, datum, adviesraad=advies, rib=nummer == 1, rib_raad=rib_raad,
                        kenmerk=kenmerk)
 
     verplicht = nummer in ADVIESRAAD_VERPLICHT
     college, advies, commissie = vast.get(COLLEGE), vast.get(ADVIESRAAD), vast.get(COMMISSIE)
     if datum is not None:
+        if commissie is None and college is None:
+            commissie = _laatste(lijsten[COMMISSIE], begin, datum - dt.timedelta(days=1))
         if college is None:
             uiterlijk = datum - dt.timedelta(days=1, weeks=agenda_weken)
+            if commissie is not None:
+                uiterlijk = min(uiterlijk, commissie - dt.timedelta(weeks=aanlever_weken))
             college = _laatste(lijsten[COLLEGE], begin, uiterlijk)
             if college is None and lijsten[COLLEGE]:
                 problemen.append(Probleem(GEEN_COLLEGEVOORSTEL, COLLEGE, fase=nummer, datum=datum))
+        if commissie is None and college is not None and COMMISSIE not in vast:
+            tussen = [d for d in lijsten[COMMISSIE]
+                      if college + dt.timedelta(weeks=aanlever_weken) <= d < datum]
+            commissie = tussen[-1] if tussen else None
         if advies is None:
-            tot = (college or datum) - dt.timedelta(days=1)
-            advies = _laatste(lijsten[ADVIESRAAD], begin, tot)
+            tot = (college - dt.timedelta(weeks=advies_weken)) if college else datum - dt.timedelta(days=1)
+            advies = _laatste(lijsten[ADVIESRAAD], advies_vanaf, tot)
             if verplicht and advies is None and lijsten[ADVIESRAAD]:
                 problemen.append(Probleem(GEEN_ADVIESRAAD, ADVIESRAAD, fase=nummer, datum=college or datum))
-        if commissie is None and college is not None:
-            tussen = [d for d in lijsten[COMMISSIE] if college < d < datum]
-            commissie = tussen[-1] if tussen else None
-    # the order of the procedure, for explicit and derived dates alike
-    pad = f"besluiten.{document}"
-    if advies is not None and college is not None and advies >= college:
-        problemen.append(Probleem(ADVIES_NA_COLLEGE, f"{pad}.{ADVIESRAAD}" if ADVIESRAAD in vast else ADVIESRAAD,
-                                  fase=nummer, datum=advies, andere=college))
+    # the order of the procedure and its lead times, for explicit and derived dates alike
+    advies_controle(advies, college)
     if college is not None and datum is not None and college >= datum:
-        problemen.append(Probleem(COLLEGE_NA_RAAD, f"{pad}.{COLLEGE}" if COLLEGE in vast else COLLEGE,
-                                  fase=nummer, datum=college, andere=datum))
+        problemen.append(Probleem(COLLEGE_NA_RAAD, lijst(COLLEGE), fase=nummer, datum=college, andere=datum))
+    elif college is not None and datum is not None and datum - college < dt.timedelta(weeks=agenda_weken):
+        problemen.append(Probleem(AGENDA_TE_KORT, lijst(COLLEGE), fase=nummer, datum=college, andere=datum,
+                                  weken=agenda_weken))
     if commissie is not None and datum is not None and not (
             (college is None or college < commissie) and commissie < datum):
-        problemen.append(Probleem(COMMISSIE_NIET_TUSSEN, f"{pad}.{COMMISSIE}" if COMMISSIE in vast else COMMISSIE,
-                                  fase=nummer, datum=commissie, andere=datum, vorige=college))
+        problemen.append(Probleem(COMMISSIE_NIET_TUSSEN, lijst(COMMISSIE), fase=nummer, datum=commissie,
+                                  andere=datum, vorige=college))
+    elif commissie is not None and college is not None and \
+            commissie - college < dt.timedelta(weeks=aanlever_weken):
+        problemen.append(Probleem(AANLEVERING_TE_KORT, lijst(COMMISSIE), fase=nummer, datum=commissie,
+                                  andere=college, weken=aanlever_weken))
     return Besluit(document, orgaan, datum, college=college, adviesraad=advies, adviesraad_verplicht=verplicht,
                    commissie=commissie, kenmerk=kenmerk)
 
@@ -397,14 +455,17 @@ def controleer(choices: Any, wet: Any = None) -> list[Finding]:
             velden["orgaan"] = bericht(f"tijdpad.orgaan_{p.lijst}")
         elif p.sleutel in (GEEN_COLLEGEVOORSTEL, GEEN_ADVIESRAAD):
             velden["raad"] = datum_tekst(p.datum)
-        elif p.sleutel == VOOR_VERSIEDATUM:
+        elif p.sleutel in (VOOR_VERSIEDATUM, NA_VERSIEDATUM):
             velden.update(versiedatum=datum_tekst(p.datum), inwerkingtreding=datum_tekst(tijdpad.inwerkingtreding))
         elif p.sleutel == NIET_OPLOPEND:
             velden.update(orgaan=bericht(f"tijdpad.orgaan_{p.lijst}"), datum=datum_tekst(p.datum),
                           vorige=datum_tekst(p.vorige))
         elif p.sleutel in VOLGORDE:
             velden.update(datum=datum_tekst(p.datum), andere=datum_tekst(p.andere),
-                          college=datum_tekst(p.vorige) or bericht("tijdpad.onbekend"))
+                          college=datum_tekst(p.vorige) or bericht("tijdpad.onbekend"),
+                          weken=bericht("tijdpad.week" if p.weken == 1 else "tijdpad.weken", n=p.weken)
+                          if p.weken is not None else "",
+                          document=bericht(f"tijdpad.fase_{p.fase}") if p.fase else "")
         niveau = FOUT if p.sleutel in VOLGORDE else WAARSCHUWING
         bevindingen.append(Finding(niveau, bestand, regel, sleutel, bericht(f"tijdpad.{p.sleutel}", **velden)))
     return bevindingen

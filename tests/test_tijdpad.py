@@ -26,8 +26,8 @@ def test_fasen_voorbeeld(voorbeeld):
     tp = tijdpad.bereken(voorbeeld.data)
     assert tp.inwerkingtreding == D(2022, 1, 1)
     assert [(f.begin, f.eind) for f in tp.fasen] == [
-        (D(2021, 6, 5), D(2021, 7, 23)),
-        (D(2021, 7, 24), D(2021, 10, 1)),
+        (D(2021, 5, 1), D(2021, 6, 25)),
+        (D(2021, 6, 26), D(2021, 10, 1)),
         (D(2021, 10, 2), D(2021, 11, 12)),
         (D(2021, 11, 13), D(2021, 11, 26)),
         (D(2021, 11, 27), D(2021, 12, 17)),
@@ -35,7 +35,7 @@ def test_fasen_voorbeeld(voorbeeld):
         (D(2022, 1, 1), D(2022, 1, 1)),
     ]
     assert [f.weken * 7 for f in tp.fasen[:6]] == [f.dagen for f in tp.fasen[:6]]
-    assert tp.begin == D(2021, 6, 5)
+    assert tp.begin == D(2021, 5, 1)
     assert tp.fase(1).naam and tp.fase(7).onderdelen
 
 
@@ -44,15 +44,22 @@ def test_besluiten_voorbeeld(voorbeeld):
     s, b, v, r = (tp.fase(n).besluit for n in (1, 2, 3, 4))
     assert (s.document, s.orgaan, s.datum, s.rib, s.rib_raad) == ("startnotitie", "college", D(2021, 6, 15), True,
                                                                   D(2021, 7, 8))
-    assert (b.document, b.orgaan, b.datum, b.college) == ("beleidskader", "raad", D(2021, 9, 30), D(2021, 9, 7))
+    assert (b.document, b.orgaan, b.datum, b.college) == ("beleidskader", "raad", D(2021, 9, 30), D(2021, 8, 31))
     assert (v.document, v.orgaan, v.datum, v.college, v.adviesraad) == (
-        "verordening", "raad", D(2021, 11, 11), D(2021, 10, 19), D(2021, 10, 11))
+        "verordening", "raad", D(2021, 11, 11), D(2021, 10, 12), D(2021, 9, 27))
     # the procedure in order: adviesraad, college, commissie, raad
     assert v.adviesraad < v.college < v.commissie < v.datum and v.adviesraad_verplicht
-    assert (b.adviesraad, b.commissie) == (D(2021, 8, 30), D(2021, 9, 21))
+    assert (b.adviesraad, b.commissie) == (D(2021, 8, 16), D(2021, 9, 21))
+    # review M2: lead times (advice -> college, college -> commissie) are kept
+    for x in (b, v):
+        assert x.college - x.adviesraad >= dt.timedelta(weeks=2)
+        assert x.commissie - x.college >= dt.timedelta(weeks=3)
     assert (r.document, r.orgaan, r.datum) == ("beleidsregels", "college", D(2021, 11, 23))
-    # review S3/B9: the adviesraad advises on the draft beleidsregels, with the verordening
-    assert r.adviesraad == D(2021, 10, 11) < r.datum
+    # review S3/B9, review2 M1: the adviesraad advises on the draft beleidsregels, with the verordening,
+    # after the phase in which the drafts are written has begun
+    assert r.adviesraad == D(2021, 9, 27) < r.datum
+    assert r.adviesraad >= tp.fase(2).begin and "ontwerpen van de verordening en de beleidsregels" in \
+        tp.fase(2).onderdelen
     assert all(x.past for x in tp.besluiten)
     assert tp.fase(5).besluit is None and tp.fase(7).besluit is None
     assert tp.problemen == ()
@@ -92,8 +99,8 @@ def test_geen_raadsvergadering_in_fase(tmp_path):
   fasen_weken: [7, 10, 6, 2, 3, 2, 0]
   raad: [2021-07-08, 2021-10-14, 2021-11-11]
   college: [2021-06-15, 2021-09-07, 2021-10-19, 2021-11-23]
-  adviesraad: [2021-10-11]
-""")
+  adviesraad: [2021-10-04]
+""", versie="2021-06-07")
     bevindingen = tijdpad.controleer(load_choices(pad))
     assert len(bevindingen) == 1
     f = bevindingen[0]
@@ -108,7 +115,7 @@ def test_adviesraad_en_collegevoorstel_voor_de_raad(tmp_path):
   raad: [2021-07-08, 2021-09-30, 2021-11-11]
   college: [2021-06-15, 2021-09-07, 2021-11-23]
   adviesraad: [2021-11-11]
-""")
+""", versie="2021-06-07")
     bevindingen = tijdpad.controleer(load_choices(pad))
     assert [f.sleutel for f in bevindingen] == ["planning.college", "planning.adviesraad"]
     assert all("Fase 3" in f.bericht and "11 november 2021" in f.bericht for f in bevindingen)
@@ -135,7 +142,7 @@ def test_vergaderdata_niet_oplopend(tmp_path):
     - 2021-09-30
   college: [2021-06-15, 2021-09-07, 2021-10-19, 2021-11-23]
   adviesraad: [2021-09-13, 2021-10-11]
-""")
+""", versie="2021-06-07")
     choices = load_choices(pad)
     bevindingen = tijdpad.controleer(choices)
     assert [f.sleutel for f in bevindingen] == ["planning.raad"]
@@ -192,3 +199,86 @@ def test_onzin_geeft_geen_crash(voorbeeld, wijziging):
     sleutel, waarde = wijziging
     data[sleutel] = waarde
     assert isinstance(tijdpad.controleer(Keuzes(data)), list)
+
+
+# ----------------------------------------------------------------- review2 M1, M2, K1
+
+
+_OUDE_PLANNING = """planning:
+  fasen_weken: [8, 14, 6, 2, 3, 2, 0]
+  raad: [2021-03-25, 2021-05-27, 2021-07-08, 2021-09-30, 2021-11-11, 2021-12-16]
+  college: [2021-03-02, 2021-05-04, 2021-06-15, 2021-08-31, 2021-10-12, 2021-11-23]
+  adviesraad: [2021-04-12, 2021-06-21, 2021-08-16, 2021-09-27]
+  commissie: [2021-03-16, 2021-05-18, 2021-06-29, 2021-09-21, 2021-11-02, 2021-12-07]
+"""
+
+
+@pytest.mark.parametrize("besluit, sleutel, stukjes", [
+    # M2: 8 days between the adviesraad and the college (the review's Heuvelrode verordening)
+    ("verordening: {adviesraad: 2021-10-11, college: 2021-10-19}", "advies_te_kort",
+     ["11 oktober 2021", "19 oktober 2021", "2 weken", "planning.advies_weken"]),
+    # M2: 14 days between the college and the commissie
+    ("verordening: {college: 2021-10-19, commissie: 2021-11-02}", "aanlevering_te_kort",
+     ["19 oktober 2021", "2 november 2021", "3 weken", "planning.aanlevertermijn_weken"]),
+    # M1: advice on the draft beleidsregels before the phase in which the drafts are written
+    ("beleidsregels: {adviesraad: 2021-06-21}", "advies_voor_ontwerp",
+     ["21 juni 2021", "26 juni 2021", "ontwerp"]),
+])
+def test_termijnen_en_ontwerp_worden_geweigerd(tmp_path, besluit, sleutel, stukjes):
+    from kit.findings import FOUT
+    pad = _schrijf(tmp_path, _OUDE_PLANNING + "  besluiten:\n    " + besluit + "\n")
+    bevindingen = tijdpad.controleer(load_choices(pad))
+    assert len(bevindingen) == 1, [f.bericht for f in bevindingen]
+    f = bevindingen[0]
+    assert f.niveau == FOUT and f.sleutel.startswith("planning.besluiten.")
+    for stuk in stukjes:
+        assert stuk in f.bericht
+
+
+def test_afgeleide_data_houden_de_termijnen(tmp_path):
+    # the old example dates: no college meeting is early enough for the griffie -> warning, and
+    # the advice is never picked 8 days before the college
+    pad = _schrijf(tmp_path, """planning:
+  fasen_weken: [8, 14, 6, 2, 3, 2, 0]
+  raad: [2021-09-30, 2021-11-11]
+  college: [2021-06-15, 2021-09-07, 2021-10-19, 2021-11-23]
+  adviesraad: [2021-08-30, 2021-10-11]
+  commissie: [2021-09-21, 2021-11-02]
+""")
+    bevindingen = tijdpad.controleer(load_choices(pad))
+    assert [f.sleutel for f in bevindingen] == ["planning.college", "planning.college"]
+    assert "aanlevertermijn" in bevindingen[0].bericht
+    # with shorter lead times the old dates are accepted again (the keys are honoured)
+    pad = _schrijf(tmp_path, """planning:
+  fasen_weken: [8, 14, 6, 2, 3, 2, 0]
+  advies_weken: 1
+  aanlevertermijn_weken: 2
+  raad: [2021-09-30, 2021-11-11]
+  college: [2021-06-15, 2021-09-07, 2021-10-19, 2021-11-23]
+  adviesraad: [2021-08-30, 2021-10-11]
+  commissie: [2021-09-21, 2021-11-02]
+""")
+    tp = tijdpad.bereken(load_choices(pad).data)
+    assert (tp.fase(3).besluit.adviesraad, tp.fase(3).besluit.college) == (D(2021, 10, 11), D(2021, 10, 19))
+
+
+def test_fase_1_begint_na_de_versiedatum(tmp_path):
+    # K1: the startnotitie dated 1 June, its phase beginning on 5 June
+    pad = _schrijf(tmp_path, "planning:\n  fasen_weken: [7, 10, 6, 2, 3, 2, 0]\n")
+    bevindingen = tijdpad.controleer(load_choices(pad))
+    assert [f.sleutel for f in bevindingen] == ["planning.fasen_weken"]
+    assert "5 juni 2021" in bevindingen[0].bericht and "1 juni 2021" in bevindingen[0].bericht
+
+
+@pytest.mark.parametrize("bestand", ["voorbeeld.yaml", "hbel/huizen.yaml", "lansingerland.yaml"])
+def test_voorbeeldplanningen_haalbaar(bestand):
+    choices = load_choices(ROOT / "choices" / bestand)
+    assert tijdpad.controleer(choices) == []
+    tp = tijdpad.bereken(choices.data)
+    versie = tijdpad.als_datum(choices.data["versie"]["datum"])
+    assert tp.fase(1).begin < versie < tp.fase(1).besluit.datum
+    for nummer in (2, 3):
+        b = tp.fase(nummer).besluit
+        assert b.college - b.adviesraad >= dt.timedelta(weeks=2)
+        assert b.commissie - b.college >= dt.timedelta(weeks=3)
+    assert tp.fase(4).besluit.adviesraad >= tp.fase(2).begin
