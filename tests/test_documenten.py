@@ -391,7 +391,9 @@ def test_rib_planning_noemt_advies_adviesraad_bij_beleidskader(huizen):
     b2 = tijdpad.bereken(load_choices(HUIZEN).data).fase(2).besluit
     assert b2.adviesraad
     rib = re.sub(r" \[aanname \d+\]", "", normaliseer(huizen["raadsinformatiebrief"].tekst))  # issue 11 markers
-    assert f"het beleidskader, in uw vergadering van {datum(b2.datum)}, na advies van de adviesraad op {datum(b2.adviesraad)};" in rib
+    # review2 M2: the steps in the order of the procedure, the commissie included
+    assert (f"het beleidskader: advies van de adviesraad op {datum(b2.adviesraad)}, ons voorstel op {datum(b2.college)}, "
+            f"bespreking in de raadscommissie op {datum(b2.commissie)} en besluit in uw vergadering van {datum(b2.datum)};") in rib
 
 
 # --------------------------------------------------------------------------- choices change the text

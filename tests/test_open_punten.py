@@ -235,7 +235,7 @@ def test_adviesraad_na_college_is_fout_met_de_data(tmp_path):
     pad = _planning(tmp_path, "  besluiten:\n    verordening: {adviesraad: 2021-10-25, kenmerk: X}\n")
     r = kit("validate", str(pad))
     assert r.returncode == 1
-    assert re.search(r"fout: planning\.besluiten\.verordening\.adviesraad: .*25 oktober 2021.*19 oktober 2021", r.stdout)
+    assert re.search(r"fout: planning\.besluiten\.verordening\.adviesraad: .*25 oktober 2021.*12 oktober 2021", r.stdout)
 
 
 def test_commissie_na_raad_is_fout(tmp_path):

@@ -140,7 +140,7 @@ def test_beleidsregels_na_advies_adviesraad(docs, g):
     vóór het collegebesluit over de beleidsregels."""
     t = docs[g]["startnotitie"]
     rij = next(r for r in t.splitlines() if r.startswith("4. Beleidsregels |"))
-    m = re.search(r"adviesraad (\d+ \w+ \d{4})[^;]*; college (\d+ \w+ \d{4})", rij)
+    m = re.search(r"adviesraad(?: \(over het ontwerp\))? (\d+ \w+ \d{4})[^;]*; college (\d+ \w+ \d{4})", rij)
     assert m, rij
     assert "na advies van de adviesraad over het ontwerp op" in docs[g]["raadsinformatiebrief"]
 
@@ -199,8 +199,8 @@ def test_aanhef_verordening_gepland_en_kenmerk(docs):
     """V2: een concept van 1 juni noemt het voorstel en het advies van oktober als planning, met
     hetzelfde kenmerk als het raadsbesluit."""
     t = docs["heuvelrode"]["verordening"]
-    assert "van 19 oktober 2021 (gepland), nr. RV-2021-114;" in t
-    assert "Heuvelrode van 11 oktober 2021 (gepland);" in t
+    assert "van 12 oktober 2021 (gepland), nr. RV-2021-114;" in t
+    assert "Heuvelrode van 27 september 2021 (gepland);" in t
     assert "nr. RV-2021-114" in docs["heuvelrode"]["raadsvoorstel-verordening"]
 
 
