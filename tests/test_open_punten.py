@@ -259,7 +259,7 @@ def test_aanhef_leest_collegedatum_van_het_raadsvoorstel(concepten):
 
     b = tijdpad.bereken(load_choices(VOORBEELD).data).fase(3).besluit
     rv = tekst(concepten / "heuvelrode" / "raadsvoorstel-verordening.docx")
-    assert f"gelezen het voorstel van burgemeester en wethouders van Heuvelrode van {datum(b.college)}, nr. RV-2021-114" in rv
+    assert f"gelezen het voorstel van burgemeester en wethouders van Heuvelrode van {datum(b.college)} (gepland), nr. RV-2021-114" in rv
     assert b.adviesraad < b.college < b.commissie < b.datum
     # a concept has no vaststelling date
     # review V15: the same placeholder as the verordening's ondertekening
@@ -267,7 +267,8 @@ def test_aanhef_leest_collegedatum_van_het_raadsvoorstel(concepten):
     # review R2: the voorjaarsnota of 8 July 2021 lies before this raad (11 November); the old
     # expectation pointed the financial consequences at a past decision and was wrong
     assert "voorjaarsnota (raad van 8 juli 2021)" not in rv
-    assert "De financiële gevolgen komen terug in de begroting 2022 (raad van 11 november 2021)" in rv
+    # review2 K4: after the voorjaarsnota the ontwerpbegroting is ready; it goes via a begrotingswijziging
+    assert "De financiële gevolgen komen terug via een begrotingswijziging bij de begroting 2022 (raad van 11 november 2021)" in rv
 
 
 # ------------------------------------------------------------------------------ finance
