@@ -292,7 +292,9 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
         einde = eerste.besluit.datum if eerste.besluit and eerste.besluit.datum else eerste.eind
         if versiedatum is not None and einde < versiedatum:
             problemen.append(Probleem(VOOR_VERSIEDATUM, "fasen_weken", fase=1, datum=versiedatum))
-        elif versiedatum is not None and eerste.begin > versiedatum:
+        elif versiedatum is not None and eerste.begin > versiedatum and lijsten[COLLEGE]:
+            # only once the meetings are planned (an empty list: not planned yet, nothing to check;
+            # a fresh `kit init` plans from the next possible year)
             problemen.append(Probleem(NA_VERSIEDATUM, "fasen_weken", fase=1, datum=versiedatum))
 
     kadernota = planning.get("kadernota") or {}

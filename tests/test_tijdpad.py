@@ -264,10 +264,13 @@ def test_afgeleide_data_houden_de_termijnen(tmp_path):
 
 def test_fase_1_begint_na_de_versiedatum(tmp_path):
     # K1: the startnotitie dated 1 June, its phase beginning on 5 June
-    pad = _schrijf(tmp_path, "planning:\n  fasen_weken: [7, 10, 6, 2, 3, 2, 0]\n")
-    bevindingen = tijdpad.controleer(load_choices(pad))
-    assert [f.sleutel for f in bevindingen] == ["planning.fasen_weken"]
+    pad = _schrijf(tmp_path, "planning:\n  fasen_weken: [7, 10, 6, 2, 3, 2, 0]\n  college: [2021-06-15]\n")
+    bevindingen = [f for f in tijdpad.controleer(load_choices(pad)) if f.sleutel == "planning.fasen_weken"]
+    assert len(bevindingen) == 1
     assert "5 juni 2021" in bevindingen[0].bericht and "1 juni 2021" in bevindingen[0].bericht
+    # without meeting dates nothing is planned yet (a fresh `kit init`): no warning
+    pad = _schrijf(tmp_path, "planning:\n  fasen_weken: [7, 10, 6, 2, 3, 2, 0]\n")
+    assert tijdpad.controleer(load_choices(pad)) == []
 
 
 @pytest.mark.parametrize("bestand", ["voorbeeld.yaml", "hbel/huizen.yaml", "lansingerland.yaml"])
@@ -282,3 +285,19 @@ def test_voorbeeldplanningen_haalbaar(bestand):
         assert b.college - b.adviesraad >= dt.timedelta(weeks=2)
         assert b.commissie - b.college >= dt.timedelta(weeks=3)
     assert tp.fase(4).besluit.adviesraad >= tp.fase(2).begin
+
+
+def test_termijn_te_kort_via_de_cli(tmp_path):
+    """M2 through the CLI: a Dutch error with file, line and key path, exit code 1, no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    pad = _schrijf(tmp_path, _OUDE_PLANNING + "  besluiten:\n    verordening: {adviesraad: 2021-10-11, college: 2021-10-19}\n")
+    r = subprocess.run([sys.executable, "-m", "kit", "validate", str(pad)], capture_output=True, text=True,
+                       env=dict(os.environ, KIT_DEBUG="1"), cwd=ROOT)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    regel = _regel(pad, "    verordening: {adviesraad")
+    assert f"{pad}:{regel}: fout: planning.besluiten.verordening.adviesraad: Fase 3 (Verordening): de adviesraad " \
+           "adviseert op 11 oktober 2021 en het college besluit al op 19 oktober 2021." in r.stdout
