@@ -19,6 +19,8 @@ _NS = "{http://www.w3.org/1999/xhtml}"
 # A4 with the huisstijl's margins (tools/maak_huisstijl.py): body between 2.5 cm and 29.7-2.2 cm
 _BOVEN = 2.5 / 2.54 * 72 - 2
 _ONDER = (29.7 - 2.2) / 2.54 * 72 + 2
+#: a block that starts this far (pt) right of the page's leftmost line is not a heading
+_KOP_INSPRINGING = 40.0
 _KOPSTIJLEN = ("Heading1", "Heading2", "Heading3", "Caption", "Title")
 
 
@@ -33,6 +35,7 @@ class Pagina:
     leesvolgorde: str          # body text, reading order, whitespace removed
     regels: list[str]          # body lines, top to bottom (words of one height joined)
     onderste_blok: str         # the text of the lowest text block (pdftotext's grouping)
+    onderste_inspringing: float = 0.0   # how far that block starts right of the page's leftmost line (pt)
 
 
 def paginas(pdf: Path) -> list[Pagina]:
@@ -56,7 +59,7 @@ def paginas(pdf: Path) -> list[Pagina]:
             y0, y1 = float(blok.get("yMin")), float(blok.get("yMax"))
             if y1 < _BOVEN or y0 > _ONDER:
                 continue
-            blokken.append((y1, " ".join(w.text or "" for w in blok.iter(f"{_NS}word"))))
+            blokken.append((y1, " ".join(w.text or "" for w in blok.iter(f"{_NS}word")), float(blok.get("xMin"))))
         lijnen.sort()
         regels: list[str] = []
         vorige = None
@@ -66,7 +69,9 @@ def paginas(pdf: Path) -> list[Pagina]:
             else:
                 regels.append(tekst)
                 vorige = y
-        resultaat.append(Pagina(n, plat("".join(lees)), regels, max(blokken)[1] if blokken else ""))
+        links = min((x for _, x, _ in lijnen), default=0.0)
+        onderste = max(blokken) if blokken else (0.0, "", links)
+        resultaat.append(Pagina(n, plat("".join(lees)), regels, onderste[1], onderste[2] - links))
     return resultaat
 
 
@@ -108,8 +113,10 @@ def gesplitste_rijen(docx: Path, pdf: Path) -> list[str]:
 def koppen_onderaan(docx: Path, pdf: Path) -> list[str]:
     """Headings that are the last thing on a page (p. N: heading)."""
     kop_teksten = {plat(k) for k in koppen(docx)} - {""}
+    # a heading starts at the left margin; the same words far to the right are a table cell (the
+    # annex names the headings where an open point is used), not a heading
     return [f"p. {p.nummer}: {p.onderste_blok}" for p in paginas(pdf)[:-1]
-            if plat(p.onderste_blok) in kop_teksten]
+            if plat(p.onderste_blok) in kop_teksten and p.onderste_inspringing < _KOP_INSPRINGING]
 
 
 def eerste_regel(pdf: Path, tekst: str) -> bool:
