@@ -170,6 +170,7 @@ def test_m13_geen_feitelijke_nul_gezinsmigranten(docs, g):
     rv = docs[g]["raadsvoorstel-beleidskader"]
     assert re.search(r"Het aantal gezins- en overige migranten is nog niet geraamd( \[aanname \d+\])?; het budget en "
                      r"de formatie voor die groep zijn daarom nog niet meegeteld en vallen te laag uit\.", rv)
+    assert "De gezins- en overige migranten zijn nog niet geraamd." in rv   # kanttekening
     assert "het aantal gezins- en overige migranten hebben wij nog niet geraamd" in docs[g]["raadsinformatiebrief"]
     assert "Gezins- en overige migranten | nog niet geraamd" in docs[g]["beleidskader"]
     if g == "lansingerland":   # the assumption keeps its marker
@@ -213,6 +214,7 @@ def test_m16_inkoop_als_spoor_en_risico(docs, g):
     assert "keuze en planning inkoop" not in t
     assert "De aanbesteding van de leerroutes is op 1 januari 2022 niet afgerond" in t
     assert "overbruggingsmaatregel" in t
+    assert "De inkoop van de leerroutes moet op tijd rond zijn." in docs[g]["raadsvoorstel-beleidskader"]
 
 
 def test_k15_meeneemregeling_geen_voorziening(docs):
