@@ -17,10 +17,12 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m kit.voorvertaald
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes -r requirements-test.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e '.[test]'
+	$(BIN)/python -m kit.voorvertaald
 
 demo: install
 	$(BIN)/kit render choices/voorbeeld.yaml -o build

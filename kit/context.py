@@ -29,9 +29,16 @@ AFGELEIDE_SLEUTELS = ("wet", "meta", "prognose", "prognose_regio", "begroting", 
 
 def slug(naam: str) -> str:
     """``'s-Hertogenbosch`` → ``s-hertogenbosch``; ``Súdwest-Fryslân`` → ``sudwest-fryslan``."""
-    tekst = unicodedata.normalize("NFKD", str(naam)).encode("ascii", "ignore").decode("ascii")
-    tekst = re.sub(r"[^a-z0-9]+", "-", tekst.lower()).strip("-")
-    return tekst or "gemeente"
+    return kale_slug(naam) or "gemeente"
+
+
+def kale_slug(naam: str) -> str:
+    """The slug of ``naam``; empty when the name has no letter or digit."""
+    # a character the documents do not show (a control or format character; xml_schoon drops it)
+    # does not split the name: "Heuvel\x01rode" is shown as Heuvelrode and gets heuvelrode
+    tekst = "".join(t for t in str(naam) if t.isspace() or unicodedata.category(t) not in ("Cc", "Cf"))
+    tekst = unicodedata.normalize("NFKD", tekst).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", tekst.lower()).strip("-")
 
 
 def _schema_deel(keypath: str) -> dict | None:

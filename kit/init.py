@@ -49,9 +49,11 @@ _DATUM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def slug(naam: str) -> str:
-    """``'Súdwest-Fryslân'`` → ``'sudwest-fryslan'``: lower case, ascii, hyphens."""
-    ascii_ = unicodedata.normalize("NFKD", naam).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    """``'Súdwest-Fryslân'`` → ``'sudwest-fryslan'`` (the output folder's rule,
+    :func:`kit.context.slug`); empty when the name has no letter or digit."""
+    from kit.context import kale_slug
+
+    return kale_slug(naam)
 
 
 def _controleer_naam(naam: str) -> str:

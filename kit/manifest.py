@@ -45,6 +45,7 @@ from kit import __version__
 from kit.berichten import bericht
 from kit.errors import KitError, WouldOverwrite
 from kit.paden import KIT, SJABLONEN
+from kit.notatie import getal
 
 NAAM = "manifest.json"
 #: suffix of the temp files of :func:`schrijf_atomisch` (``.<name>.<random>.kit-tmp``)
@@ -443,6 +444,8 @@ def map_slot(map_: Path, wachttijd: float | None = None, meld: Callable[[str], N
             wachttijd = float(os.environ.get("KIT_WACHTTIJD", WACHTTIJD))
         except ValueError:
             wachttijd = WACHTTIJD
+        if not 0 <= wachttijd <= 24 * 3600:  # NaN, inf or negative: the default (NaN would wait forever)
+            wachttijd = WACHTTIJD
     gemaakt: list[Path] = []
     nieuw = map_
     while not os.path.lexists(nieuw) and nieuw.parent != nieuw:
@@ -461,7 +464,7 @@ def map_slot(map_: Path, wachttijd: float | None = None, meld: Callable[[str], N
                 break
             except BlockingIOError:
                 if time.monotonic() - begin >= wachttijd:
-                    raise MapBezet(bericht("render.map_bezet", map=map_, seconden=f"{wachttijd:g}")) from None
+                    raise MapBezet(bericht("render.map_bezet", map=map_, seconden=getal(wachttijd))) from None
                 if not gemeld:
                     (meld or _melding_stderr)(bericht("render.map_wacht", map=map_))
                     gemeld = True

@@ -645,6 +645,20 @@ class _YamlLader(jinja2.BaseLoader):
         return self.data[template], bericht("sjabloon.in_yaml", pad=self.bron, sjabloon=template), lambda: True
 
 
+class _KitLader(jinja2.FileSystemLoader):
+    """The kit's own templates: compiled ahead of time where an up-to-date entry exists
+    (:mod:`kit.voorvertaald`), else as any folder (with the signed bytecode cache)."""
+
+    def load(self, environment: jinja2.Environment, name: str, globals: Any = None) -> jinja2.Template:
+        from kit import voorvertaald
+
+        bron, bestand, actueel = self.get_source(environment, name)
+        code = voorvertaald.code(environment, name, bron, bestand)
+        if code is None:
+            return super().load(environment, name, globals)
+        return environment.template_class.from_code(environment, code, {} if globals is None else globals, actueel)
+
+
 def _lader(bron: Path) -> jinja2.BaseLoader:
     """A folder of templates, or a YAML file ``{template path: template text}``."""
     from kit.loader import bestand_fout, lees_yaml
@@ -652,7 +666,7 @@ def _lader(bron: Path) -> jinja2.BaseLoader:
     fout = bestand_fout(bron)
     soort = None if fout is None else fout.soort
     if soort == "is_map" and os.path.realpath(bron) == os.path.realpath(SJABLONEN):
-        return jinja2.FileSystemLoader(str(bron), encoding="utf-8")  # the kit's own templates
+        return _KitLader(str(bron), encoding="utf-8")  # the kit's own templates
     if soort == "is_map":
         return _MapLader(bron)
     if soort is None and bron.suffix.lower() in (".yaml", ".yml"):

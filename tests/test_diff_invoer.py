@@ -246,4 +246,23 @@ def test_tweede_diff_in_dezelfde_map_wacht_en_weigert(tmp_path):
                            env={**os.environ, "KIT_DEBUG": "1", "KIT_WACHTTIJD": "0.5"})
     assert r.returncode == 3, r.stderr
     assert "Traceback" not in r.stderr and r.stderr.strip()
+    assert "na 0,5 seconden" in r.stderr  # Dutch decimal comma
     assert list(uit.iterdir()) == []
+
+
+def test_wachttijd_nan_wacht_niet_eeuwig(tmp_path, monkeypatch):
+    """KIT_WACHTTIJD=nan (or inf, or negative) is not a wait time: the default is used (NaN
+    compared false and waited forever)."""
+    from kit import manifest
+
+    monkeypatch.setattr(manifest, "WACHTTIJD", 0.2)
+    uit = tmp_path / "map"
+    gezien = []
+    for waarde in ("nan", "inf", "-1"):
+        monkeypatch.setenv("KIT_WACHTTIJD", waarde)
+        with manifest.map_slot(uit):
+            with pytest.raises(manifest.MapBezet) as e:
+                with manifest.map_slot(uit, meld=lambda _: None):
+                    pass
+        gezien.append(str(e.value))
+    assert len(gezien) == 3 and all("na 0,2 seconden" in g for g in gezien), gezien

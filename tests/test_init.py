@@ -45,6 +45,18 @@ def test_slug():
     assert slug("  's-Hertogenbosch ") == "s-hertogenbosch"
     assert slug("Bergen (NH)") == "bergen-nh"
     assert slug("Huizen") == "huizen"
+    assert slug("Gemeente") == "gemeente"
+    assert slug("???") == ""
+
+
+def test_slug_van_de_uitvoermap_negeert_onzichtbare_tekens():
+    """A control or format character in gemeente.naam is not shown in the documents (xml_schoon
+    drops it), so it does not split the folder name either."""
+    from kit.context import slug
+
+    assert slug("Heuvel\x01rode") == slug("Heuvel\u200brode") == slug("Heuvel\x7frode") == "heuvelrode"
+    assert slug("Heuvel rode") == "heuvel-rode"
+    assert slug("???") == "gemeente"
 
 
 def test_init_valideert(nieuw: Path):

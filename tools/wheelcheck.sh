@@ -9,6 +9,7 @@ werk=$(mktemp -d)
 trap 'rm -rf "$werk"' EXIT
 # build from a copy, so setuptools' build/ and *.egg-info stay out of the checkout
 mkdir "$werk/src"
+.venv/bin/python -m kit.voorvertaald   # the templates compiled ahead of time go into the wheel
 cp -r kit templates pyproject.toml README.md "$werk/src/"
 find "$werk/src" -name __pycache__ -prune -exec rm -rf {} +
 .venv/bin/pip wheel --quiet --no-deps --no-build-isolation -w "$werk/dist" "$werk/src"
@@ -32,6 +33,8 @@ cp choices/voorbeeld.yaml "$werk/elders/"
 for d in startnotitie beleidskader verordening beleidsregels raadsinformatiebrief; do
     test -s "$werk/elders/uit/heuvelrode/$d.docx" || { echo "wheelcheck: $d.docx ontbreekt" >&2; exit 1; }
 done
+# the wheel carries every kit template compiled ahead of time (issue 13: a fast first render)
+(cd "$werk/elders" && "$werk/venv/bin/python" -c 'import sys; from kit.voorvertaald import ontbrekend; o = ontbrekend(); sys.exit("wheelcheck: niet voorvertaald: " + ", ".join(o) if o else 0)')
 # the installed kit reads its templates from the wheel, not from this checkout
 (cd "$werk/elders" && "$werk/venv/bin/python" -c 'import kit.paden as p, sys; sys.exit(0 if "site-packages" in str(p.SJABLONEN) else "wheelcheck: sjablonen niet uit de wheel: %s" % p.SJABLONEN)')
 echo "wheelcheck: wheel geïnstalleerd in een nieuwe venv rendert vanuit een andere map"
