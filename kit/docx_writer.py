@@ -684,6 +684,13 @@ class _Lichaam:
                      'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>')
         delen.append(f'<w:gridCol w:w="{kol}"/>' * kolommen)
         delen.append("</w:tblGrid>")
+        # a column of figures is right-aligned as a whole, its header too; the first column holds
+        # the row labels (a year, a name) and stays left-aligned, like any column with text in it
+        cijfers = [
+            c > 0 and any(c < len(r) and r[c].strip() for r in b.rijen[1:])
+            and all(_GETAL.match(r[c].strip()) for r in b.rijen[1:] if c < len(r) and r[c].strip())
+            for c in range(kolommen)
+        ]
         for i, rij in enumerate(b.rijen):
             kop = i == 0
             # a row never splits over two pages (w:cantSplit); the header row repeats on each page
@@ -695,7 +702,7 @@ class _Lichaam:
                     if j:
                         runs.append(Run("", regelbreuk=True))
                     runs.append(Run(stuk, vet=kop))
-                rechts = "" if kop or not _GETAL.match(cel.strip()) else '<w:jc w:val="right"/>'
+                rechts = '<w:jc w:val="right"/>' if cijfers[c] else ""
                 schaduw = '<w:shd w:val="clear" w:color="auto" w:fill="DCE3EC"/>' if kop else ""
                 delen.append(
                     f'<w:tc><w:tcPr><w:tcW w:w="{kol}" w:type="dxa"/>{schaduw}</w:tcPr>'

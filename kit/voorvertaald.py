@@ -99,7 +99,7 @@ def schrijf_alle() -> int:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(python)
         os.replace(tijdelijk, doel)
-    for oud in MAP.glob("t_*.py"):
+    for oud in [*MAP.glob("t_*.py"), *MAP.glob(".t_*.tmp")]:  # stale entries, leftovers of a killed run
         if oud.name not in nodig:
             oud.unlink()
     import compileall

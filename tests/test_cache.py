@@ -66,7 +66,9 @@ def test_geplant_bestand_in_eigen_cache_wordt_nooit_geladen(tmp_path):
     cache = tmp_path / "cache"
     assert render(cache, tmp_path / "a", tmp_path).returncode == 0
     merk = tmp_path / "GEHACKT"
-    assert _plant(cache, merk) > 10
+    # the kit's own templates come precompiled (kit/voorvertaald.py); the huisstijl's field
+    # templates and a gemeente's own texts go through this cache
+    assert _plant(cache, merk) >= 3
     r = render(cache, tmp_path / "b", tmp_path)
     assert r.returncode == 0, r.stderr
     assert not merk.exists()

@@ -178,3 +178,23 @@ def test_eigen_huisstijl_met_gesplitste_tags(tmp_path):
             "datum": "2021-06-01"}
     uit = docx.Document(io.BytesIO(Huisstijl(pad).schrijf(document, meta)))
     assert [p.text for p in uit.paragraphs] == ["Proef & Dorp", "1. A", "Tekst."]
+
+
+def test_kolom_met_bedragen_rechts_en_labels_links():
+    """A column of figures is right-aligned as a whole (header too); the first column (labels,
+    also years) and a column with any text stay left-aligned: no column is half one, half other."""
+    markup = (
+        "@hoofdstuk h1 | Kosten\n\n@tabel t1 | Kosten per jaar\n"
+        "| Jaar | Bedrag | Toelichting |\n"
+        "| 2020 (incidenteel) | € 41.200 | eenmalig |\n"
+        "| 2021 | € 30.900 | 12 |\n"
+        "| 2022 | −€ 1.920 | n.v.t. |\n"
+    )
+    meta = render()[1]
+    data = Huisstijl(HUISSTIJL).schrijf(parse(markup, "beleidskader", titel="t"), meta, {})
+    tabel = docx.Document(io.BytesIO(data)).tables[0]
+    uitlijning = [[c.paragraphs[0].alignment for c in rij.cells] for rij in tabel.rows]
+    RECHTS = docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
+    assert all(rij[0] is None for rij in uitlijning)  # labels, years included
+    assert all(rij[1] == RECHTS for rij in uitlijning)  # amounts and their header
+    assert all(rij[2] is None for rij in uitlijning)  # "12" among text stays left

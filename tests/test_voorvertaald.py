@@ -93,8 +93,11 @@ def test_verouderde_en_vreemde_bestanden_worden_opgeruimd(eigen_map):
     voorvertaald.schrijf_alle()
     oud = eigen_map / ("t_" + "0" * 40 + ".py")
     oud.write_text("raise SystemExit('nooit geladen')\n", encoding="utf-8")
+    rest = eigen_map / ".t_abc.tmp"  # a killed run's temp file
+    rest.write_text("half", encoding="utf-8")
     voorvertaald.schrijf_alle()
-    assert not oud.exists()
+    assert not oud.exists() and not rest.exists()
+    assert voorvertaald.ontbrekend() == []
 
 
 def test_code_draagt_de_naam_van_het_sjabloon(eigen_map):
