@@ -250,6 +250,10 @@ class _Opbouw:
             if "array" in _typen(node):
                 return True, [r.strip() for r in tekst.splitlines() if r.strip()]
             return True, tekst
+        if "default" in node and node.get("x-wettelijk"):
+            # an explicit default goes before the law figure (as in kit/context.py and kit/schema.py):
+            # boete_pip_licht caps at the legal maximum but starts empty
+            return True, node["default"]
         figuren = [self.wet[n] for n in wettelijke_namen(node) if n in self.wet]
         if figuren:
             waarde = figuren[0].waarde

@@ -305,6 +305,7 @@ regel_ontzorgen_duur = _grens_regel("financieel_ontzorgen.duur_maanden", "ontzor
 regel_pip_termijn = _grens_regel("pip.termijn_weken", "pip_termijn_weken_max", "max")
 regel_boete_pip = _grens_regel("handhaving.boete_pip", "boete_pip_max", "max")
 regel_boete_pip_herhaling = _grens_regel("handhaving.boete_pip_herhaling", "boete_pip_max", "max")
+regel_boete_pip_licht = _grens_regel("handhaving.boete_pip_licht", "boete_pip_max", "max")
 
 
 def regel_inwerkingtreding(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
@@ -384,6 +385,17 @@ def regel_boete_herhaling_lager(choices: Any, wet: dict[str, Figuur]) -> Iterabl
     tekst = bericht("validate.herhaling_lager", herhaling=met_eenheid(herhaling, "euro"), eerste=met_eenheid(eerste, "euro"))
     figuur = wet.get("boete_pip_max")
     yield bevinding(choices, WAARSCHUWING, "handhaving.boete_pip_herhaling", tekst, figuur.bron_kort if figuur else "")
+
+
+def regel_boete_licht_hoger(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    """The boete scale climbs: a lichte overtreding costs no more than a first (other) overtreding."""
+    eerste = _getal(choices, "handhaving.boete_pip")
+    licht = _getal(choices, "handhaving.boete_pip_licht")
+    if eerste is None or licht is None or licht <= eerste:
+        return
+    tekst = bericht("validate.licht_hoger", licht=met_eenheid(licht, "euro"), eerste=met_eenheid(eerste, "euro"))
+    figuur = wet.get("art_awb_matiging")
+    yield bevinding(choices, FOUT, "handhaving.boete_pip_licht", tekst, figuur.bron_kort if figuur else "")
 
 
 def regel_verlenging_zonder_gronden(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
@@ -634,12 +646,14 @@ REGELS: list[Regel] = [
     regel_pip_termijn,
     regel_boete_pip,
     regel_boete_pip_herhaling,
+    regel_boete_pip_licht,
     regel_boete_brede_intake,
     regel_ontzorgen_langer_dan_begeleiding,
     regel_regionale_inkoop_zonder_regio,
     regel_samenwerking_zonder_regio,
     regel_pip_lokale_norm,
     regel_boete_herhaling_lager,
+    regel_boete_licht_hoger,
     regel_verlenging_zonder_gronden,
     regel_advisering,
     regel_advies_na_inwerkingtreding,

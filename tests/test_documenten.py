@@ -260,7 +260,7 @@ def test_waarde_zonder_artikel_noemt_dat_eerlijk(voorbeeld):
     # review B5/S6: the source is Divosa, not the law; "(Wet inburgering 2021, artikel te
     # verifiëren)" suggested a statutory basis, so the old expectation was wrong
     tekst = voorbeeld["beleidsregels"].tekst
-    assert f"volgens Divosa mogelijk binnen {f.waarde_tekst} (artikel nog niet bevestigd)" in tekst
+    assert f"volgens Divosa mogelijk binnen {f.waarde_tekst} na de start van de inburgeringstermijn (artikel nog niet bevestigd)" in tekst
     assert f"{f.waarde_tekst} ({f.wet}, artikel te verifiëren)" not in tekst
 
 
@@ -435,8 +435,9 @@ def test_handhaving_gestaffeld_binnen_maximum(voorbeeld):
     data = laad(VOORBEELD)
     tekst = voorbeeld["beleidsregels"].tekst
     h = data["handhaving"]
-    assert f"bedraagt de boete {euro(h['boete_pip'])}" in tekst
-    assert f"bedraagt die boete {euro(h['boete_pip_herhaling'])}" in tekst
+    assert f"Bij een eerste overtreding bedraagt de boete:" in tekst
+    assert f"{euro(h['boete_pip'])} bij een andere overtreding" in tekst
+    assert f"en {euro(h['boete_pip_herhaling'])} bij een andere overtreding" in tekst
     # review B7: the fixed amount of the law is not restated as a rule; it stays in the toelichting
     # with its source (the old expectation asked for the restatement and was wrong)
     assert f"De boete bedraagt {euro(h['boete_brede_intake'])}; de wet stelt dit bedrag vast." not in tekst

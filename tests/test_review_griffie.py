@@ -152,7 +152,10 @@ def test_verordening_normeert_het_college(docs, g):
     die geen keuzebestand bevat."""
     t = docs[g]["verordening"]
     assert "De contactpersoon voert" not in t and "Daarna voert de contactpersoon" not in t
-    assert "Het college voert in de eerste twaalf maanden" in t
+    # review2 M4: the aim in general terms, no frequency as a hard duty, no mandate by the raad
+    assert "Het college wijst voor iedere inburgeringsplichtige een vaste contactpersoon aan." in t
+    assert "biedt hem daarvoor regelmatig een voortgangsgesprek aan" in t
+    assert "Het college voert in de eerste twaalf maanden" not in t and "draagt hem op" not in t
     assert "zodat hij na het financieel ontzorgen" not in t
     assert "Voor de persoon, bedoeld in artikel 56a van de Participatiewet, sluit de begeleiding aan op het financieel ontzorgen" in t
     assert "ten minste eenmaal per jaar de tevredenheid" not in t
@@ -177,7 +180,7 @@ def test_beleidsregels_boete_en_bron(docs, g):
     B3: herhaling telt pas na een onherroepelijke boete; V6: de tolk bij de intake staat alleen in de
     verordening; B5: de leeftijd van de onderwijsroute heeft geen wettelijke bron."""
     t = docs[g]["beleidsregels"]
-    eerste = re.search(r"Bij een eerste overtreding bedraagt de boete € ([\d.]+)", t)
+    eerste = re.search(r"€ ([\d.]+)(?: \[aanname \d+\])? bij een andere overtreding", t)
     assert eerste and int(eerste.group(1).replace(".", "")) < 800, g
     assert "na de dagtekening van een boetebesluit" not in t
     assert "onherroepelijk is geworden" in t
@@ -192,16 +195,19 @@ def test_huizen_voortzetting_ontzorgen_grond(docs):
     t = docs["huizen"]["beleidsregels"]
     art = sectie(t, "Voortzetting van het ontzorgen\n", "Artikel 28")
     assert "leerbaarheidstoets" not in art
-    assert "voort als uit de beoordeling voor het einde van de periode van ontzorgen blijkt" in art
+    assert "voort in het volgende geval: uit de beoordeling voor het einde van de periode van ontzorgen blijkt" in art
+    # review2 K7/M7: the voortzetting is a Pw-besluit, not a PIP-afspraak; the group is the ontzorgde
+    assert "als afspraak op in het PIP" not in art and "asielstatushouder" not in art
 
 
 def test_aanhef_verordening_gepland_en_kenmerk(docs):
-    """V2: een concept van 1 juni noemt het voorstel en het advies van oktober als planning, met
-    hetzelfde kenmerk als het raadsbesluit."""
+    """V2: een concept van 1 juni noemt het voorstel van oktober als planning; review2 K22: het
+    kenmerk van een voorstel waarover het college nog moet besluiten, bestaat nog niet; K2: de
+    aanhef noemt de dagtekening van de adviesbrief, niet de vergaderdatum."""
     t = docs["heuvelrode"]["verordening"]
-    assert "van 12 oktober 2021 (gepland), nr. RV-2021-114;" in t
-    assert "Heuvelrode van 27 september 2021 (gepland);" in t
-    assert "nr. RV-2021-114" in docs["heuvelrode"]["raadsvoorstel-verordening"]
+    assert "van 12 oktober 2021 (gepland), nr. [in te vullen];" in t
+    assert "Heuvelrode van [datum adviesbrief];" in t
+    assert "27 september 2021" not in t.split("Hoofdstuk 1")[0]
 
 
 @pytest.mark.parametrize("g", GEMEENTEN)
@@ -212,7 +218,7 @@ def test_verwijzen_niet_herhalen(docs, g):
     br, vo = docs[g]["beleidsregels"], docs[g]["verordening"]
     assert "kan van deze beleidsregels afwijken" not in br
     assert "handelt het college volgens deze beleidsregels, tenzij" in br
-    assert "leerbaarheidstoets: de toets, bedoeld in artikel 14 van de wet;" in vo
+    assert "leerbaarheidstoets: toets als bedoeld in artikel 14 van de wet;" in vo
     assert "Bij de verrekening houdt het college rekening met de beslagvrije voet." not in vo
     assert "memorie van toelichting bij de wijziging van het overgangsrecht" not in vo
 
