@@ -30,6 +30,7 @@ from kit import schema as kschema
 from kit.berichten import bericht, toon_json
 from kit.errors import KitError
 from kit.findings import FOUT, WAARSCHUWING, Finding
+from kit.loader import waarde_op as _haal  # the value at a key path, or None (never raises)
 from kit.minima import Figuur, met_eenheid, wettabel
 
 Regel = Callable[[Any, dict[str, Figuur]], Iterable[Finding]]
@@ -43,16 +44,6 @@ _PEILDATUM: ContextVar[dt.date | None] = ContextVar("kit_validate_peildatum", de
 
 
 # --- access to choices --------------------------------------------------------------------
-
-
-def _haal(data: Any, keypath: str, standaard: Any = None) -> Any:
-    """The value at a dotted key path of ``data``, or ``standaard`` (never raises)."""
-    huidig = data
-    for deel in keypath.split("."):
-        if not isinstance(huidig, dict) or deel not in huidig:
-            return standaard
-        huidig = huidig[deel]
-    return huidig
 
 
 def _getal(choices: Any, keypath: str) -> int | float | None:

@@ -224,3 +224,12 @@ def test_k14_leerroutes_toelichting(docs, g):
     assert br.count("geen wettelijke grens") == 1
     assert "binnen 18 maanden (artikel nog niet bevestigd) na de start" not in br
     assert "na de start van de inburgeringstermijn (artikel nog niet bevestigd)" in br
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_rib_noemt_de_boeteschaal_van_de_beleidsregels(docs, g):
+    """The RIB reports the ladder the beleidsregels draft holds (light, other, repeat), not only
+    one amount (lead, after M5)."""
+    rib = zonder_markering(plat(docs[g]["raadsinformatiebrief"]))
+    assert re.search(r"€ 150 bij een lichte overtreding, € \d+ bij een andere overtreding en € \d+ bij herhaling, "
+                     r"met matiging naar de omstandigheden", rib), rib[rib.find("Handhaving"):][:600]
