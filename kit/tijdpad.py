@@ -58,6 +58,12 @@ ADVIESRAAD_VERPLICHT = (3,)          # phases whose raad decision needs the advi
 # the drafts of the verordening and the beleidsregels are written in phase 2, so that the adviesraad
 # can advise on them early enough for the griffie's lead times. Other documents: their own phase.
 ONTWERP_FASE = {3: 2, 4: 2}
+# review3 M4: the verordening works out the beleidskader, the beleidsregels work out the verordening.
+# The adviesraad advises on such a draft only after the raad has adopted the document it works out
+# (phase -> phase whose raad decision comes first): an advice on a draft that the raad can still
+# change by amendment comes too early to have influence (juridisch.md: "zo tijdig dat het van
+# invloed kan zijn"). Without a raad date for that phase there is nothing to check.
+KADER_FASE = {3: 2, 4: 3}
 
 # problem keys (also the berichten keys of the warnings)
 GEEN_VERGADERING = "geen_vergadering"
@@ -75,9 +81,11 @@ RIB_VOOR_COLLEGE = "rib_voor_college"
 ADVIES_TE_KORT = "advies_te_kort"
 AANLEVERING_TE_KORT = "aanlevering_te_kort"
 ADVIES_VOOR_ONTWERP = "advies_voor_ontwerp"
+ADVIES_VOOR_KADER = "advies_voor_kader"
+ADVIESTERMIJN_VOOR_ADVIES = "adviestermijn_voor_advies"   # a warning: advies.termijn before any advice meeting
 NA_VERSIEDATUM = "na_versiedatum"
 VOLGORDE = (ADVIES_NA_COLLEGE, COMMISSIE_NIET_TUSSEN, COLLEGE_NA_RAAD, RIB_VOOR_COLLEGE,
-            ADVIES_TE_KORT, AANLEVERING_TE_KORT, AGENDA_TE_KORT, ADVIES_VOOR_ONTWERP)
+            ADVIES_TE_KORT, AANLEVERING_TE_KORT, AGENDA_TE_KORT, ADVIES_VOOR_ONTWERP, ADVIES_VOOR_KADER)
 TERMIJNEN = (ADVIES_TE_KORT, AANLEVERING_TE_KORT, AGENDA_TE_KORT)
 
 
@@ -275,7 +283,11 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
             if not isinstance(eigen, Mapping):
                 raise TypeError("planning.besluiten: geen mapping")
             advies_vanaf = grenzen[ONTWERP_FASE.get(nummer, nummer) - 1][0]
-            besluit = _besluit(nummer, begin, eind, lijsten, problemen, eigen, termijnen, advies_vanaf)
+            kader = None
+            if nummer in KADER_FASE:
+                vorig = fasen[KADER_FASE[nummer] - 1].besluit
+                kader = vorig.datum if vorig is not None else None
+            besluit = _besluit(nummer, begin, eind, lijsten, problemen, eigen, termijnen, advies_vanaf, kader)
             if nummer == 1 and planning.get("rib"):
                 besluit = _met_rib(besluit, als_datum(planning["rib"]), problemen)
         fasen.append(Fase(nummer, weken[nummer - 1], begin, eind, besluit))
@@ -296,6 +308,26 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
             # only once the meetings are planned (an empty list: not planned yet, nothing to check;
             # a fresh `kit init` plans from the next possible year)
             problemen.append(Probleem(NA_VERSIEDATUM, "fasen_weken", fase=1, datum=versiedatum))
+
+    # review3 M4: the adviestermijn of this version must not end before the adviesraad meets on it
+    advies = data.get("advies")
+    termijn = advies.get("termijn") if isinstance(advies, Mapping) else None
+    if termijn:
+        try:
+            termijn_datum = als_datum(termijn)
+        except (TypeError, ValueError):
+            termijn_datum = None                    # the schema reports a bad date
+        vanaf = None
+        if isinstance(versie, Mapping) and versie.get("datum"):
+            try:
+                vanaf = als_datum(versie["datum"])
+            except (TypeError, ValueError):
+                vanaf = None
+        geplande = sorted(f.besluit.adviesraad for f in fasen if f.besluit is not None
+                          and f.besluit.adviesraad is not None and (vanaf is None or f.besluit.adviesraad >= vanaf))
+        if termijn_datum is not None and geplande and termijn_datum < geplande[0]:
+            problemen.append(Probleem(ADVIESTERMIJN_VOOR_ADVIES, "advies.termijn", datum=termijn_datum,
+                                      andere=geplande[0]))
 
     kadernota = planning.get("kadernota") or {}
     begroting = planning.get("begroting") or {}
@@ -321,20 +353,24 @@ def _met_rib(besluit: Besluit, rib: dt.date, problemen: list[Probleem]) -> Beslu
 
 def _besluit(nummer: int, begin: dt.date, eind: dt.date, lijsten: Mapping[str, Sequence[dt.date]],
              problemen: list[Probleem], eigen: Mapping[str, Any] | None = None,
-             termijnen: Mapping[str, int] | None = None, advies_vanaf: dt.date | None = None) -> Besluit:
+             termijnen: Mapping[str, int] | None = None, advies_vanaf: dt.date | None = None,
+             kader: dt.date | None = None) -> Besluit:
     """The meetings of one decision. Dates set in ``planning.besluiten.<document>`` win; the
     others are the latest fitting meeting: the raad in the phase, the commissie before the raad,
     the college before both (at least ``aanlevertermijn_weken`` before the commissie and
     ``agenda_weken`` before the raad: the griffie's lead times), the adviesraad at least
     ``advies_weken`` before the college decides (the advice and the college's reaction go into
     the proposal) and not before the draft exists (``advies_vanaf``: the begin of the phase in
-    which the draft is written)."""
+    which the draft is written) nor on or before ``kader``, the raad decision on the document the
+    draft works out (review3 M4)."""
     eigen = eigen or {}
     termijnen = termijnen or {}
     agenda_weken = termijnen.get("agenda_weken", 0)
     advies_weken = termijnen.get("advies_weken", 0)
     aanlever_weken = termijnen.get("aanlevertermijn_weken", 0)
     advies_vanaf = advies_vanaf or begin
+    if kader is not None:
+        advies_vanaf = max(advies_vanaf, kader + dt.timedelta(days=1))
     document, orgaan = BESLUITEN[nummer]
     vast = {stap: als_datum(eigen[stap]) for stap in STAPPEN if eigen.get(stap)}
     kenmerk = str(eigen.get("kenmerk") or "")
@@ -350,7 +386,10 @@ def _besluit(nummer: int, begin: dt.date, eind: dt.date, lijsten: Mapping[str, S
     def advies_controle(advies: dt.date | None, college: dt.date | None) -> None:
         if advies is None:
             return
-        if advies < advies_vanaf:
+        if kader is not None and advies <= kader:
+            problemen.append(Probleem(ADVIES_VOOR_KADER, lijst(ADVIESRAAD), fase=nummer, datum=advies,
+                                      andere=kader))
+        elif advies < advies_vanaf:
             problemen.append(Probleem(ADVIES_VOOR_ONTWERP, lijst(ADVIESRAAD), fase=nummer, datum=advies,
                                       andere=advies_vanaf))
         if college is None:
@@ -446,7 +485,7 @@ def controleer(choices: Any, wet: Any = None) -> list[Finding]:
 
     bevindingen: list[Finding] = []
     for p in tijdpad.problemen:
-        sleutel = f"planning.{p.lijst}"
+        sleutel = p.lijst if p.lijst.startswith("advies.") else f"planning.{p.lijst}"
         bestand, regel = _plaats(choices, sleutel, p.index)
         velden: dict[str, Any] = {}
         if p.fase is not None:
@@ -462,6 +501,8 @@ def controleer(choices: Any, wet: Any = None) -> list[Finding]:
         elif p.sleutel == NIET_OPLOPEND:
             velden.update(orgaan=bericht(f"tijdpad.orgaan_{p.lijst}"), datum=datum_tekst(p.datum),
                           vorige=datum_tekst(p.vorige))
+        elif p.sleutel == ADVIESTERMIJN_VOOR_ADVIES:
+            velden.update(datum=datum_tekst(p.datum), andere=datum_tekst(p.andere))
         elif p.sleutel in VOLGORDE:
             velden.update(datum=datum_tekst(p.datum), andere=datum_tekst(p.andere),
                           college=datum_tekst(p.vorige) or bericht("tijdpad.onbekend"),
