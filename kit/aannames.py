@@ -164,6 +164,35 @@ def _datum_plekken(data: Mapping[str, Any]) -> list[tuple[str, str]]:
     return uit
 
 
+def _bedrag_plekken(data: Mapping[str, Any]) -> list[str]:
+    """Amounts the financial kader and the raadsvoorstel need but the choice file does not give
+    (review3 M2): the own estimate per voorziening for asielstatushouders and the estimate of the
+    uitvoeringskosten. Each is an open point "[in te vullen N]", not just the word "ontbreekt"."""
+    from kit.begroting import VOORZIENINGEN
+
+    financien = data.get("financien")
+    if not isinstance(financien, Mapping):
+        return []
+    uit = []
+    kosten = financien.get("kosten_per_inburgeraar")
+    kosten = kosten if isinstance(kosten, Mapping) else {}
+    for v in VOORZIENINGEN:
+        if kosten.get(v) is None:
+            uit.append(f"financien.kosten_per_inburgeraar.{v}")
+    if financien.get("uitvoeringskosten_raming") is None:
+        uit.append("financien.uitvoeringskosten_raming")
+    # review3 M6: the gemeente's own amount from the circulaire gemeentefonds
+    if not financien.get("uitvoeringskosten_rijk"):
+        uit.append("financien.uitvoeringskosten_rijk")
+    # review3 M5: incidental invoeringsmiddelen are general means; what is left depends on the
+    # resultaatbestemming of the year they were paid
+    rijk = financien.get("uitvoeringskosten_rijk")
+    if isinstance(rijk, list) and any(isinstance(u, Mapping) and u.get("incidenteel") for u in rijk) \
+            and financien.get("invoeringsmiddelen_beschikbaar") is None:
+        uit.append("financien.invoeringsmiddelen_beschikbaar")
+    return uit
+
+
 def open_punten(choices: Any) -> list[OpenPunt]:
     """Every open point of a choice file, numbered in file order (assumptions first)."""
     punten: list[OpenPunt] = []
@@ -177,6 +206,11 @@ def open_punten(choices: Any) -> list[OpenPunt]:
     data = choices.data if isinstance(choices.data, dict) else {}
     for sleutel in _invulplekken():
         if sleutel in gezien or not _leeg(_haal(data, sleutel)):
+            continue
+        bestand, regel = _mark(choices, sleutel)
+        punten.append(OpenPunt(0, INVULLEN, sleutel, _label(sleutel), "", "", bestand, regel, leeg=True))
+    for sleutel in _bedrag_plekken(data):
+        if sleutel in gezien:
             continue
         bestand, regel = _mark(choices, sleutel)
         punten.append(OpenPunt(0, INVULLEN, sleutel, _label(sleutel), "", "", bestand, regel, leeg=True))

@@ -141,7 +141,13 @@ def prognose(p) -> Grafiek:
 def begroting(b) -> Grafiek:
     posten = list(b.posten)
     labels = tuple(_t(f"voorziening_{p.voorziening}") for p in posten)
-    titel = _t("begroting_titel", jaar=b.jaar) if b.jaar else _t("begroting_titel_zonder_jaar")
+    volledig = all(p.raming is not None for p in posten)
+    # review3 K6: with an incomplete own estimate the chart shows the Rijk's budget only (a single
+    # raming bar next to missing ones reads as "€ 0" for the others)
+    if volledig:
+        titel = _t("begroting_titel", jaar=b.jaar) if b.jaar else _t("begroting_titel_zonder_jaar")
+    else:
+        titel = _t("begroting_titel_spuk", jaar=b.jaar) if b.jaar else _t("begroting_titel_spuk_zonder_jaar")
     spuk, raming = _t("spuk"), _t("raming")
     punten = _opsomming([
         _t("alt_begroting_punt", voorziening=lbl, spuk=euro(p.spuk), raming=euro(p.raming))
@@ -151,7 +157,7 @@ def begroting(b) -> Grafiek:
     # a voorziening without an own estimate gets no raming bar (no estimate is not "€ 0"): an empty point
     ramingen = tuple(p.raming for p in posten)
     reeksen = [Reeks(spuk, tuple(p.spuk for p in posten), kleur=0, labels=True)]
-    if any(r is not None for r in ramingen):
+    if volledig:
         reeksen.append(Reeks(raming, ramingen, kleur=1, labels=True))
     hoogste = max([p.spuk for p in posten] + [r for r in ramingen if r is not None] + [1])
     stap = _mooie_stap(hoogste, 4)
