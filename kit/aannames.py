@@ -154,6 +154,11 @@ def _datum_plekken(data: Mapping[str, Any]) -> list[tuple[str, str]]:
     except (KeyError, TypeError, ValueError, OverflowError):
         return []
     uit = []
+    # review3 K5: a concept RIB has no date of sending; without a planned one it is an open point
+    versie = data.get("versie") if isinstance(data.get("versie"), Mapping) else {}
+    planning = data.get("planning") if isinstance(data.get("planning"), Mapping) else {}
+    if versie.get("status", "concept") in ("concept", "ter_advisering") and not planning.get("rib"):
+        uit.append(("planning.rib", "startnotitie"))
     for nummer in (2, 3):
         b = tijd.fase(nummer).besluit
         document = b.document
