@@ -94,7 +94,8 @@ def test_voorbeelden_hebben_hun_aannames():
     assert len(load_choices(LANSINGERLAND).aannames()) >= 68
     assert len(load_choices(HBEL / "huizen.yaml").aannames()) > 30
     assert {a.sleutel for a in load_choices(VOORBEELD).aannames()} == {
-        "financien.prognose.gezinsmigranten_per_jaar", "financien.uitvoeringskosten_raming"}
+        "financien.prognose.gezinsmigranten_per_jaar", "financien.uitvoeringskosten_raming",
+        "financien.invoeringsmiddelen_beschikbaar"}
     for f in [VOORBEELD, LANSINGERLAND, *sorted(HBEL.glob("*.yaml"))]:
         assert load_choices(f).losse_aannames() == [], f
 
@@ -269,8 +270,11 @@ def test_aanhef_leest_collegedatum_van_het_raadsvoorstel(concepten):
     # review R2: the voorjaarsnota of 8 July 2021 lies before this raad (11 November); the old
     # expectation pointed the financial consequences at a past decision and was wrong
     assert "voorjaarsnota (raad van 8 juli 2021)" not in rv
-    # review2 K4: after the voorjaarsnota the ontwerpbegroting is ready; it goes via a begrotingswijziging
-    assert "De financiële gevolgen komen terug via een begrotingswijziging bij de begroting 2022 (raad van 11 november 2021)" in rv
+    # review3 M1 (replaces review2 K4): the begroting 2022 is not adopted before this raad, so no
+    # begrotingswijziging of it: the ontwerpbegroting, if need be with a nota van wijziging
+    assert "via een begrotingswijziging bij de begroting 2022" not in rv
+    assert ("Het college verwerkt de financiële gevolgen in de ontwerpbegroting 2022, zo nodig met een nota van "
+            "wijziging; de raad stelt de begroting 2022 naar verwachting op 11 november 2021 vast.") in rv
 
 
 # ------------------------------------------------------------------------------ finance
@@ -290,9 +294,10 @@ def test_zonder_eigen_raming_geen_saldo(tmp_path):
     r = kit("render", str(pad), "-o", str(tmp_path / "u"), "--no-pdf", "--only", "beleidskader,raadsinformatiebrief")
     assert r.returncode == 0, r.stderr
     bk = tekst(tmp_path / "u" / "heuvelrode" / "beleidskader.docx")
-    assert "eigen raming ontbreekt" in bk
+    # review3 M2: each missing estimate is an open point, not just the word "ontbreekt"
+    assert "eigen raming ontbreekt" not in bk
     assert "verschil € 0" not in bk.lower() and "Saldo" in bk
-    assert re.search(r"Leerroutes \| € [\d.]+ \| eigen raming ontbreekt \| —", bk)
+    assert re.search(r"Leerroutes \| € [\d.]+ \| nog te ramen \[in te vullen \d+\] \| —", bk)
     rib = tekst(tmp_path / "u" / "heuvelrode" / "raadsinformatiebrief.docx")
     assert "wij ramen de kosten op" not in rib and "Een eigen raming van de kosten hebben wij nog niet" in rib
 
