@@ -46,18 +46,21 @@ def test_besluiten_voorbeeld(voorbeeld):
                                                                   D(2021, 7, 8))
     assert (b.document, b.orgaan, b.datum, b.college) == ("beleidskader", "raad", D(2021, 9, 30), D(2021, 8, 31))
     assert (v.document, v.orgaan, v.datum, v.college, v.adviesraad) == (
-        "verordening", "raad", D(2021, 11, 11), D(2021, 10, 12), D(2021, 9, 27))
+        "verordening", "raad", D(2021, 11, 11), D(2021, 10, 12), D(2021, 10, 4))
+    # review3 M4: the adviesraad advises on the verordening after the raad set the beleidskader, and on
+    # the beleidsregels after the raad set the verordening
+    assert v.adviesraad > b.datum and r.adviesraad == D(2021, 11, 15) > v.datum
     # the procedure in order: adviesraad, college, commissie, raad
     assert v.adviesraad < v.college < v.commissie < v.datum and v.adviesraad_verplicht
     assert (b.adviesraad, b.commissie) == (D(2021, 8, 16), D(2021, 9, 21))
     # review M2: lead times (advice -> college, college -> commissie) are kept
     for x in (b, v):
-        assert x.college - x.adviesraad >= dt.timedelta(weeks=2)
+        assert x.college - x.adviesraad >= dt.timedelta(weeks=tp.advies_weken)
         assert x.commissie - x.college >= dt.timedelta(weeks=3)
     assert (r.document, r.orgaan, r.datum) == ("beleidsregels", "college", D(2021, 11, 23))
-    # review S3/B9, review2 M1: the adviesraad advises on the draft beleidsregels, with the verordening,
-    # after the phase in which the drafts are written has begun
-    assert r.adviesraad == D(2021, 9, 27) < r.datum
+    # review S3/B9, review2 M1: the adviesraad advises on the draft beleidsregels after the phase in
+    # which the drafts are written has begun (and, review3 M4, after the verordening)
+    assert r.adviesraad == D(2021, 11, 15) < r.datum
     assert r.adviesraad >= tp.fase(2).begin and "ontwerpen van de verordening en de beleidsregels" in \
         tp.fase(2).onderdelen
     assert all(x.past for x in tp.besluiten)
@@ -84,6 +87,8 @@ def _schrijf(tmp_path: Path, planning: str, versie: str = "2021-06-01", status: 
     tekst = tekst[: tekst.index("planning:\n")] + planning
     tekst = re.sub(r"(?m)^  datum: 2021-06-01$", f"  datum: {versie}", tekst, count=1)
     tekst = re.sub(r"(?m)^  status: concept\b", f"  status: {status}", tekst, count=1)
+    # these plannings test the procedure; the adviestermijn of the version (review3 M4) is not at issue
+    tekst = tekst.replace("  termijn: 2021-08-16", "  termijn: 2021-12-31", 1)
     pad = tmp_path / "gemeente.yaml"
     pad.write_text(tekst, encoding="utf-8")
     return pad
@@ -141,7 +146,7 @@ def test_vergaderdata_niet_oplopend(tmp_path):
     - 2021-11-11
     - 2021-09-30
   college: [2021-06-15, 2021-09-07, 2021-10-19, 2021-11-23]
-  adviesraad: [2021-09-13, 2021-10-11]
+  adviesraad: [2021-09-13, 2021-10-04]
 """, versie="2021-06-07")
     choices = load_choices(pad)
     bevindingen = tijdpad.controleer(choices)
@@ -206,23 +211,28 @@ def test_onzin_geeft_geen_crash(voorbeeld, wijziging):
 
 _OUDE_PLANNING = """planning:
   fasen_weken: [8, 14, 6, 2, 3, 2, 0]
+  advies_weken: 1
   raad: [2021-03-25, 2021-05-27, 2021-07-08, 2021-09-30, 2021-11-11, 2021-12-16]
   college: [2021-03-02, 2021-05-04, 2021-06-15, 2021-08-31, 2021-10-12, 2021-11-23]
-  adviesraad: [2021-04-12, 2021-06-21, 2021-08-16, 2021-09-27]
+  adviesraad: [2021-04-12, 2021-06-21, 2021-08-16, 2021-09-27, 2021-10-04, 2021-11-15]
   commissie: [2021-03-16, 2021-05-18, 2021-06-29, 2021-09-21, 2021-11-02, 2021-12-07]
 """
 
 
 @pytest.mark.parametrize("besluit, sleutel, stukjes", [
     # M2: 8 days between the adviesraad and the college (the review's Heuvelrode verordening)
-    ("verordening: {adviesraad: 2021-10-11, college: 2021-10-19}", "advies_te_kort",
-     ["11 oktober 2021", "19 oktober 2021", "2 weken", "planning.advies_weken"]),
+    ("verordening: {adviesraad: 2021-10-14, college: 2021-10-19}", "advies_te_kort",
+     ["14 oktober 2021", "19 oktober 2021", "1 week", "planning.advies_weken"]),
     # M2: 14 days between the college and the commissie
     ("verordening: {college: 2021-10-19, commissie: 2021-11-02}", "aanlevering_te_kort",
      ["19 oktober 2021", "2 november 2021", "3 weken", "planning.aanlevertermijn_weken"]),
-    # M1: advice on the draft beleidsregels before the phase in which the drafts are written
-    ("beleidsregels: {adviesraad: 2021-06-21}", "advies_voor_ontwerp",
-     ["21 juni 2021", "26 juni 2021", "ontwerp"]),
+    # review3 M4 (replaces review2 M1's "before the draft"): advice on the draft beleidsregels before
+    # the raad adopted the verordening they work out
+    ("beleidsregels: {adviesraad: 2021-06-21}", "advies_voor_kader",
+     ["21 juni 2021", "11 november 2021", "ontwerp", "van invloed"]),
+    # review3 M4: advice on the draft verordening before the raad set the beleidskader (the old example)
+    ("verordening: {adviesraad: 2021-09-27}", "advies_voor_kader",
+     ["27 september 2021", "30 september 2021", "amendement"]),
 ])
 def test_termijnen_en_ontwerp_worden_geweigerd(tmp_path, besluit, sleutel, stukjes):
     from kit.findings import FOUT
@@ -282,9 +292,11 @@ def test_voorbeeldplanningen_haalbaar(bestand):
     assert tp.fase(1).begin < versie < tp.fase(1).besluit.datum
     for nummer in (2, 3):
         b = tp.fase(nummer).besluit
-        assert b.college - b.adviesraad >= dt.timedelta(weeks=2)
+        assert b.college - b.adviesraad >= dt.timedelta(weeks=tp.advies_weken) > dt.timedelta(0)
         assert b.commissie - b.college >= dt.timedelta(weeks=3)
-    assert tp.fase(4).besluit.adviesraad >= tp.fase(2).begin
+    # review3 M4: advice on a draft only after the raad adopted what it works out
+    assert tp.fase(3).besluit.adviesraad > tp.fase(2).besluit.datum
+    assert tp.fase(4).besluit.adviesraad > tp.fase(3).besluit.datum
 
 
 def test_termijn_te_kort_via_de_cli(tmp_path):
@@ -293,11 +305,11 @@ def test_termijn_te_kort_via_de_cli(tmp_path):
     import subprocess
     import sys
 
-    pad = _schrijf(tmp_path, _OUDE_PLANNING + "  besluiten:\n    verordening: {adviesraad: 2021-10-11, college: 2021-10-19}\n")
+    pad = _schrijf(tmp_path, _OUDE_PLANNING + "  besluiten:\n    verordening: {adviesraad: 2021-10-14, college: 2021-10-19}\n")
     r = subprocess.run([sys.executable, "-m", "kit", "validate", str(pad)], capture_output=True, text=True,
                        env=dict(os.environ, KIT_DEBUG="1"), cwd=ROOT)
     assert r.returncode == 1, r.stdout + r.stderr
     assert "Traceback" not in r.stderr
     regel = _regel(pad, "    verordening: {adviesraad")
     assert f"{pad}:{regel}: fout: planning.besluiten.verordening.adviesraad: Fase 3 (Verordening): de adviesraad " \
-           "adviseert op 11 oktober 2021 en het college besluit al op 19 oktober 2021." in r.stdout
+           "adviseert op 14 oktober 2021 en het college besluit al op 19 oktober 2021." in r.stdout
