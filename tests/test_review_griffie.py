@@ -205,8 +205,9 @@ def test_aanhef_verordening_gepland_en_kenmerk(docs):
     kenmerk van een voorstel waarover het college nog moet besluiten, bestaat nog niet; K2: de
     aanhef noemt de dagtekening van de adviesbrief, niet de vergaderdatum."""
     t = docs["heuvelrode"]["verordening"]
-    assert "van 12 oktober 2021 (gepland), nr. [in te vullen];" in t
-    assert "Heuvelrode van [datum adviesbrief];" in t
+    # review3 M1/M2: the kenmerk from the choice file; the advice letter's date is a numbered open point
+    assert "van 12 oktober 2021 (gepland), nr. RV-2021-114;" in t
+    assert re.search(r"Heuvelrode van \[in te vullen \d+\];", t)
     assert "27 september 2021" not in t.split("Hoofdstuk 1")[0]
 
 
