@@ -186,7 +186,7 @@ def _besluit_plekken(data: Mapping[str, Any]) -> list[str]:
         b = tijd.fase(nummer).besluit
         pad = f"planning.besluiten.{b.document}"
         kenmerk = b.kenmerk or (_haal(data, "verordening.voorstel_kenmerk") if nummer == 3 else "")
-        if _leeg(kenmerk):
+        if _leeg(kenmerk) and concept:   # a kenmerk is not required: a decision without one omits "nr."
             uit.append(f"{pad}.kenmerk")
         if participatie.get("adviesraad") and not _leeg(advies.get("adviesraad")) \
                 and _leeg(_haal(data, f"{pad}.adviesbrief")):

@@ -413,8 +413,9 @@ def test_boeteschaal_in_beleidsregels(docs):
     # review2 M5: a scale by seriousness within the statutory maximum, not one amount for every breach
     assert ns(f"{euro(h['boete_pip_licht'])} bij een lichte overtreding") in ns(b)
     assert ns(f"{euro(h['boete_pip'])} bij een andere overtreding") in ns(b)
-    assert ns(f"Bij herhaling bedraagt de boete {euro(h['boete_pip'])} als de nieuwe overtreding licht is en "
-              f"{euro(h['boete_pip_herhaling'])} bij een andere overtreding.") in ns(b)
+    # review3 M7: only the repeat amount the choice file holds, no invented light-repeat amount
+    assert ns(f"Bij herhaling bedraagt de boete {euro(h['boete_pip_herhaling'])}.") in ns(b)
+    assert "als de nieuwe overtreding licht is" not in b
     assert "artikel 5:46, tweede lid" in b.split("Artikel 20.")[1].split("Artikel 21.")[0]
     assert "€ 400" not in docs["heuvelrode"]["verordening"].tekst
 

@@ -180,9 +180,10 @@ def test_m7_k6_boete_herhaling_uit_het_keuzebestand(docs, g):
 def test_m8_matiging_brede_intake_volgt_awb(docs, g):
     br = plat(docs[g]["beleidsregels"])
     assert "alleen lager op als het van oordeel is" not in br
-    assert ("Het college legt een lagere boete op dan de vaste boete bij de brede intake als de inburgeringsplichtige "
-            "aannemelijk maakt, of uit de omstandigheden die het college ambtshalve kent blijkt, dat die boete wegens "
-            "bijzondere omstandigheden te hoog is (artikel 5:46, derde lid, van de Algemene wet bestuursrecht).") in br
+    assert ("Overeenkomstig artikel 5:46, derde lid, van de Algemene wet bestuursrecht legt het college een lagere boete "
+            "op dan de vaste boete bij de brede intake als de inburgeringsplichtige aannemelijk maakt, of als uit de "
+            "omstandigheden die het college ambtshalve kent blijkt, dat die boete wegens bijzondere omstandigheden te hoog "
+            "is.") in br
 
 
 def test_m10_pvt_moment_huizen(docs):
@@ -195,7 +196,7 @@ def test_m10_pvt_moment_huizen(docs):
 @pytest.mark.parametrize("g", GEMEENTEN)
 def test_k7_k8_beleidsregels(docs, g):
     br = plat(docs[g]["beleidsregels"])
-    assert re.search(r"beoordelen de contactpersoon en de participatieconsulent( \[aanname \d+\])? samen met de ontzorgde", br)
+    assert "beoordelen de contactpersoon en de medewerker die de bijstand van de ontzorgde uitvoert samen met de ontzorgde" in br
     assert re.search(r"Voor wie de B1-route of de Z-route volgt, biedt het college de MAP", br)
 
 
