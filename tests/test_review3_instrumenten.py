@@ -227,3 +227,12 @@ def test_k9_k10_k11_raadsvoorstel(docs, g):
     for titel in ("Persoonlijk plan inburgering en participatie", "Verhuizing", "Kwaliteit van het inburgeringsaanbod",
                   "Klachten over aanbieders"):
         assert f'(artikel "{titel}")' in rv, titel
+
+
+@pytest.mark.parametrize("g", ["lansingerland"])  # where the choice is an assumption (in the annex)
+def test_m9_samenloop_in_de_bijlage_zoals_in_de_beleidsregels(docs, g):
+    """The annex describes the samenloop choice as the beleidsregels apply it (boete gematigd),
+    not as "een boete of een maatregel, niet beide", which the law's boete duty contradicts."""
+    t = plat(docs[g]["beleidsregels"])
+    assert "niet beide" not in t
+    assert "boete en verlaging op elkaar afgestemd" in t
