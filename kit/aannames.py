@@ -198,6 +198,39 @@ def _bedrag_plekken(data: Mapping[str, Any]) -> list[str]:
     return uit
 
 
+def _besluit_plekken(data: Mapping[str, Any]) -> list[str]:
+    """Review3 M1/M2: what the aanhef of a raadsbesluit (verordening, ontwerp-raadsbesluiten)
+    names but the choice file does not yet hold: the kenmerk of the voorstel ("nr. …") and the
+    dagtekening of the advice letter ("gelet op het advies van … van …"). The letter's date is
+    open while the advice has not been given: no meeting date, or, in a concept, a meeting after
+    the version date. Key paths, after the date placeholders (so earlier numbers stay)."""
+    from kit import tijdpad as tp
+
+    try:
+        tijd = tp.bereken(data)
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return []
+    meta = data.get("versie") if isinstance(data.get("versie"), dict) else {}
+    concept = meta.get("status", "concept") in ("concept", "ter_advisering")
+    versiedatum = meta.get("datum")
+    participatie = data.get("participatie") if isinstance(data.get("participatie"), dict) else {}
+    advies = data.get("advies") if isinstance(data.get("advies"), dict) else {}
+    uit = []
+    for nummer in (2, 3):
+        b = tijd.fase(nummer).besluit
+        pad = f"planning.besluiten.{b.document}"
+        kenmerk = b.kenmerk or (_haal(data, "verordening.voorstel_kenmerk") if nummer == 3 else "")
+        if _leeg(kenmerk) and concept:   # a kenmerk is not required: a decision without one omits "nr."
+            uit.append(f"{pad}.kenmerk")
+        if participatie.get("adviesraad") and not _leeg(advies.get("adviesraad")) \
+                and _leeg(_haal(data, f"{pad}.adviesbrief")):
+            gepland = b.adviesraad is None or (concept and versiedatum is not None
+                                               and str(b.adviesraad) > str(versiedatum))
+            if gepland:
+                uit.append(f"{pad}.adviesbrief")
+    return uit
+
+
 def open_punten(choices: Any) -> list[OpenPunt]:
     """Every open point of a choice file, numbered in file order (assumptions first)."""
     punten: list[OpenPunt] = []
@@ -222,6 +255,12 @@ def open_punten(choices: Any) -> list[OpenPunt]:
     for sleutel, _document in _datum_plekken(data):
         bestand, regel = _mark(choices, sleutel)
         punten.append(OpenPunt(0, INVULLEN, sleutel, _label(sleutel), "", "", bestand, regel, leeg=True))
+    for sleutel in _besluit_plekken(data):
+        if sleutel in gezien:
+            continue
+        bestand, regel = _mark(choices, sleutel)
+        reden = _taal()["reden_" + sleutel.rsplit(".", 1)[1]]
+        punten.append(OpenPunt(0, INVULLEN, sleutel, _label(sleutel), "", reden, bestand, regel, leeg=True))
     for i, p in enumerate(punten, start=1):
         p.nummer = i
     return punten
@@ -400,7 +439,8 @@ def markeer(ctx: dict, punten: list[OpenPunt]) -> None:
         # an assumed "no value" (null) stays None: it steers a condition, the heading marks it
         _zet(ctx, p.sleutel, lambda w, p=p: None if (w is None and p.soort == AANNAME) else wikkel(w, p.nummer, p.leeg))
     if ctx.get("tijdpad") is not None:
-        ctx["tijdpad"] = TijdpadWeergave(ctx["tijdpad"], punten)
+        planning = ctx.get("planning") if isinstance(ctx.get("planning"), Mapping) else {}
+        ctx["tijdpad"] = TijdpadWeergave(ctx["tijdpad"], punten, planning.get("besluiten"))
 
 
 # ------------------------------------------------------------------------------ the planning
@@ -425,11 +465,14 @@ class _Weergave:
 
 
 class BesluitWeergave(_Weergave):
-    def __init__(self, besluit: Any, punten: Mapping[str, OpenPunt]):
+    def __init__(self, besluit: Any, punten: Mapping[str, OpenPunt], besluiten: Mapping[str, Any] | None = None):
         super().__init__(besluit)
         self._punten = punten
+        self._besluiten = besluiten if isinstance(besluiten, Mapping) else {}
 
     def __getattr__(self, naam: str) -> Any:
+        if naam in ("kenmerk", "adviesbrief"):
+            return self._besluit_gegeven(naam)
         waarde = super().__getattr__(naam)
         if naam not in _BESLUIT_LIJST:
             return waarde
@@ -447,30 +490,48 @@ class BesluitWeergave(_Weergave):
         return waarde
 
 
+    def _besluit_gegeven(self, naam: str) -> Any:
+        """The kenmerk or the advice letter's date (review3 M1/M2): the value in the choice file,
+        else its open point ("[in te vullen N]"), else empty (kenmerk) or None (letter date)."""
+        sleutel = f"planning.besluiten.{self._doel.document}.{naam}"
+        if naam == "kenmerk" and self._doel.kenmerk:
+            return self._doel.kenmerk
+        if naam == "adviesbrief":
+            waarde = (self._besluiten.get(self._doel.document) or {}).get("adviesbrief")
+            if not _leeg(waarde):
+                return waarde
+        p = self._punten.get(sleutel)
+        if p is not None:
+            return GemarkeerdeTekst("", p.nummer, True)
+        return "" if naam == "kenmerk" else None
+
+
 class FaseWeergave(_Weergave):
-    def __init__(self, fase: Any, punten: Mapping[str, OpenPunt]):
+    def __init__(self, fase: Any, punten: Mapping[str, OpenPunt], besluiten: Mapping[str, Any] | None = None):
         super().__init__(fase)
         self._punten = punten
+        self._besluiten = besluiten
 
     @property
     def besluit(self) -> Any:
         b = self._doel.besluit
-        return None if b is None else BesluitWeergave(b, self._punten)
+        return None if b is None else BesluitWeergave(b, self._punten, self._besluiten)
 
 
 class TijdpadWeergave(_Weergave):
     """The Tijdpad with the dates of its decisions marked when they rest on an open point."""
 
-    def __init__(self, tijdpad: Any, punten: list[OpenPunt]):
+    def __init__(self, tijdpad: Any, punten: list[OpenPunt], besluiten: Mapping[str, Any] | None = None):
         super().__init__(tijdpad)
         self._punten = {p.sleutel: p for p in punten}
+        self._besluiten = besluiten
 
     def fase(self, nummer: int) -> FaseWeergave:
-        return FaseWeergave(self._doel.fase(nummer), self._punten)
+        return FaseWeergave(self._doel.fase(nummer), self._punten, self._besluiten)
 
     @property
     def fasen(self) -> tuple:
-        return tuple(FaseWeergave(f, self._punten) for f in self._doel.fasen)
+        return tuple(FaseWeergave(f, self._punten, self._besluiten) for f in self._doel.fasen)
 
     @property
     def besluiten(self) -> tuple:
@@ -507,6 +568,8 @@ def gebruik(document: Any, punten: list[OpenPunt]) -> list[OpenPunt]:
     def plaats(kop: Any) -> str:
         if kop is None:
             return document.titel
+        if kop.id == "aanhef":  # review3 K15: the place, not the citeertitel above the aanhef
+            return _taal()["aanhef"]
         return kop.kop_tekst
 
     inline_per_sectie: dict[str, set[int]] = {}

@@ -143,7 +143,7 @@ def test_bijgehouden_wijziging_is_een_rij(verordening, tmp_path):
 def test_bijgehouden_wijziging_na_libreoffice(verordening, tmp_path):
     d = docx.Document(verordening)
     wijziging(_zoek(d, "duurt ten minste 18 maanden"), "18 maanden", "24 maanden")
-    p = _zoek(d, "De brede intake bestaat uit ten minste")
+    p = _zoek(d, "Het college biedt de inburgeringsplichtige voor de brede intake ten minste")
     opmerking(d, _splits(p, "3 gesprekken"), "Waarom niet meer?")
     kopie = tmp_path / "verordening.docx"
     d.save(kopie)
@@ -162,7 +162,7 @@ def test_bijgehouden_wijziging_na_libreoffice(verordening, tmp_path):
 
 def _met_regels(verordening: Path, pad: Path, klaar: bool = False) -> Path:
     d = docx.Document(verordening)
-    p = _zoek(d, "De brede intake bestaat uit ten minste")
+    p = _zoek(d, "Het college biedt de inburgeringsplichtige voor de brede intake ten minste")
     opmerking(d, _splits(p, "3 gesprekken"), "Regel 1\tmet tab\nRegel 2\nRegel 3")
     pad.parent.mkdir(parents=True, exist_ok=True)
     d.save(pad)
@@ -229,7 +229,7 @@ def test_weergavenamen():
 #: (document, paragraph text to find, the commented words, the choice key the words come from):
 #: a reviewer's comments on sentences that each come from one choice, in both instruments
 TWINTIG = [
-    ("verordening", "De brede intake bestaat uit ten minste", "3 gesprekken", "brede_intake.gesprekken"),
+    ("verordening", "Het college biedt de inburgeringsplichtige voor de brede intake ten minste", "3 gesprekken", "brede_intake.gesprekken"),
     ("verordening", "duurt ten minste 18 maanden", "18 maanden", "maatschappelijke_begeleiding.duur_maanden"),
     ("beleidsregels", "De contactpersoon voert de voortgangsgesprekken", "4 voortgangsgesprekken", "voortgang.gesprekken_eerste_jaar"),
     ("beleidsregels", "Het college streeft ernaar de inburgeringsplichtige in de eerste twaalf maanden", "2 voortgangsgesprekken", "voortgang.gesprekken_per_jaar_daarna"),
@@ -305,7 +305,7 @@ def test_antwoordkring_verliest_niets(verordening, tmp_path):
     from docx.opc.part import Part
 
     d = docx.Document(verordening)
-    p = _zoek(d, "De brede intake bestaat uit ten minste")
+    p = _zoek(d, "Het college biedt de inburgeringsplichtige voor de brede intake ten minste")
     a = opmerking(d, _splits(p, "3 gesprekken"), "Opmerking A")
     b = opmerking(d, p.runs[0], "Opmerking B", auteur="Jan de Boer", datum="2021-06-11T09:00:00")
     pa, pb = "1000000A", "1000000B"
@@ -331,7 +331,7 @@ def test_antwoordkring_verliest_niets(verordening, tmp_path):
 
 def test_grote_samendrukbare_afbeelding_wordt_gelezen(verordening, tmp_path):
     d = docx.Document(verordening)
-    p = _zoek(d, "De brede intake bestaat uit ten minste")
+    p = _zoek(d, "Het college biedt de inburgeringsplichtige voor de brede intake ten minste")
     opmerking(d, _splits(p, "3 gesprekken"), "Met plaatje")
     kopie = tmp_path / "verordening.docx"
     d.save(kopie)

@@ -119,7 +119,7 @@ def test_m3_beleidskader_gepland_niet_vastgesteld(docs, g):
     assert re.search(r"gelezen het voorstel van .* van \d+ \w+ 2021 \(gepland\)", rv)
     # the same formula as the verordening's aanhef (review2 K2/K22): the advice letter's date and the
     # kenmerk do not exist yet in a concept before the meeting and the college decision
-    assert re.search(r"gelet op het advies van de .* van \[datum adviesbrief\];", rv)
+    assert re.search(r"gelet op het advies van de .* van \[in te vullen \d+\];", docs[g]["raadsvoorstel-verordening"])  # review3 M2
     vo = zonder_markering(docs[g]["verordening"])
     for regel in ("gelet op het advies van de", "gelezen het voorstel van"):
         in_rv = next(r for r in rv.splitlines() if r.startswith(regel))

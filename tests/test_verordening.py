@@ -131,11 +131,10 @@ def test_aanhef_en_besluit(voorbeeld, keuzes):
     # review V2: a concept of 1 June names the October proposal as planned; review2 K22: the kenmerk
     # of a proposal the college has yet to decide on does not exist yet, so it is a placeholder
     assert (f"gelezen het voorstel van burgemeester en wethouders van Heuvelrode van {collegedatum(VOORBEELD)}"
-            " (gepland), nr. [in te vullen];") in t
-    assert "RV-2021-114" not in t
+            " (gepland), nr. RV-2021-114;") in t      # review3 M1: the kenmerk the choice file holds
     assert "van 1 juni 2021;" not in t
     # review2 K2: the aanhef names the date of the advice letter, not the adviesraad's meeting date
-    assert "gelet op het advies van de Adviesraad Sociaal Domein Heuvelrode van [datum adviesbrief];" in t
+    assert re.search(r"gelet op het advies van de Adviesraad Sociaal Domein Heuvelrode van \[in te vullen \d+\];", t)
     assert ("gelet op de artikelen 147 en 149 van de Gemeentewet, artikel 4:93 van de Algemene wet bestuursrecht "
             "en de Wet inburgering 2021;") in t
     # review2 K11: the usual dictum, the title once
