@@ -27,7 +27,8 @@ import yaml
 from kit.berichten import bericht
 from kit.errors import InputError
 
-EENHEDEN = ("uur", "week", "maand", "jaar", "euro", "procent", "leeftijd", "aantal", "artikel")
+EENHEDEN = ("uur", "week", "maand", "jaar", "euro", "procent", "leeftijd", "aantal", "artikel", "jaartal")
+JAARTAL = "jaartal"   # a calendar year (a peiljaar): printed without a thousands separator
 SOORTEN = ("minimum", "maximum", "vast", "norm", "verwijzing")
 # A figure of unit "artikel" (kind "verwijzing") holds no number but the article a document cites,
 # as text ("artikel 13, eerste lid"): renumbering is then one dated line in the table.
@@ -101,6 +102,8 @@ def getal(waarde: int | float) -> str:
 def met_eenheid(waarde: int | float | str, eenheid: str) -> str:
     if eenheid == VERWIJZING:
         return bericht("minima.eenheid_artikel", waarde=waarde)
+    if eenheid == JAARTAL:
+        return bericht("minima.eenheid_jaartal", waarde=str(waarde))
     sleutel = f"minima.eenheid_{eenheid}"
     if waarde == 1 and eenheid in ("week", "maand"):
         sleutel += "_1"

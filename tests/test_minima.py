@@ -168,6 +168,7 @@ def test_eenheden_hebben_een_tekst():
     assert met_eenheid(1, "maand") == "1 maand"
     assert met_eenheid(6, "maand") == "6 maanden"
     assert met_eenheid(2.5, "uur") == "2,50 uur"
+    assert met_eenheid(2023, "jaartal") == "2023"   # review3 M6: a peiljaar, no thousands separator
 
 
 def test_toon_minima_tekst():
