@@ -4,36 +4,24 @@ text; each one fails on the text the review quoted."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from docx_tekst import tekst
+from docx_tekst import VOORBEELDEN, kit, render_teksten, tekst
 
 ROOT = Path(__file__).resolve().parent.parent
-BESTANDEN = {
-    "lansingerland": ROOT / "choices" / "lansingerland.yaml",
-    "huizen": ROOT / "choices" / "hbel" / "huizen.yaml",
-    "heuvelrode": ROOT / "choices" / "voorbeeld.yaml",
-}
+BESTANDEN = VOORBEELDEN
 GEMEENTEN = list(BESTANDEN)
 
 
-def _kit(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = dict(os.environ, KIT_DEBUG="1")
-    return subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True, env=env, cwd=cwd)
+_kit = kit
 
 
 @pytest.fixture(scope="module")
 def docs(tmp_path_factory) -> dict:
-    uit = tmp_path_factory.mktemp("review2")
-    r = _kit("render", *map(str, BESTANDEN.values()), "-o", str(uit), "--no-pdf")
-    assert r.returncode == 0, r.stderr
-    return {g: {p.stem: tekst(p) for p in (uit / g).glob("*.docx")} for g in GEMEENTEN}
+    return render_teksten(tmp_path_factory.mktemp("review2"), BESTANDEN)
 
 
 def plat(s: str) -> str:

@@ -9,28 +9,19 @@ rules run through `kit validate`.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from docx_tekst import tekst
+from docx_tekst import VOORBEELDEN, kit, tekst
 
 ROOT = Path(__file__).resolve().parent.parent
-BESTANDEN = {
-    "heuvelrode": ROOT / "choices" / "voorbeeld.yaml",
-    "huizen": ROOT / "choices" / "hbel" / "huizen.yaml",
-    "lansingerland": ROOT / "choices" / "lansingerland.yaml",
-}
+BESTANDEN = VOORBEELDEN
 DOCS = "startnotitie,beleidskader,raadsinformatiebrief,raadsvoorstel-beleidskader"
 
 
-def _kit(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = dict(os.environ, KIT_DEBUG="1")
-    return subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True, env=env, cwd=cwd)
+_kit = kit
 
 
 @pytest.fixture(scope="module")

@@ -7,21 +7,14 @@ Each test names the finding it guards. The documents are rendered once per modul
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from docx_tekst import tekst
+from docx_tekst import VOORBEELDEN, render_teksten
 
 ROOT = Path(__file__).resolve().parent.parent
-BESTANDEN = {
-    "lansingerland": ROOT / "choices" / "lansingerland.yaml",
-    "huizen": ROOT / "choices" / "hbel" / "huizen.yaml",
-    "heuvelrode": ROOT / "choices" / "voorbeeld.yaml",
-}
+BESTANDEN = VOORBEELDEN
 GEMEENTEN = list(BESTANDEN)
 
 
@@ -29,12 +22,7 @@ GEMEENTEN = list(BESTANDEN)
 
 @pytest.fixture(scope="module")
 def docs(tmp_path_factory) -> dict:
-    uit = tmp_path_factory.mktemp("review")
-    env = dict(os.environ, KIT_DEBUG="1")
-    r = subprocess.run([sys.executable, "-m", "kit", "render", *map(str, BESTANDEN.values()), "-o", str(uit),
-                        "--no-pdf"], capture_output=True, text=True, env=env, cwd=ROOT)
-    assert r.returncode == 0, r.stderr
-    return {g: {p.stem: tekst(p) for p in (uit / g).glob("*.docx")} for g in GEMEENTEN}
+    return render_teksten(tmp_path_factory.mktemp("review"), BESTANDEN)
 
 
 def sectie(t: str, begin: str, eind: str) -> str:
