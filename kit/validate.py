@@ -368,6 +368,16 @@ def regel_pip_lokale_norm(choices: Any, wet: dict[str, Figuur]) -> Iterable[Find
     yield bevinding(choices, WAARSCHUWING, "pip.termijn_na_intake_weken", tekst)
 
 
+def regel_gesprek_bijstand(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    """Het gesprek dat de consulent bijstand voert, moet een van de gesprekken van de brede intake zijn."""
+    nr = _getal(choices, "brede_intake.gesprek_bijstand")
+    aantal = _getal(choices, "brede_intake.gesprekken")
+    if nr is None or aantal is None or nr <= aantal:
+        return
+    tekst = bericht("validate.gesprek_bijstand_te_hoog", nr=nr, aantal=aantal)
+    yield bevinding(choices, FOUT, "brede_intake.gesprek_bijstand", tekst)
+
+
 def regel_boete_herhaling_lager(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
     eerste = _getal(choices, "handhaving.boete_pip")
     herhaling = _getal(choices, "handhaving.boete_pip_herhaling")
@@ -644,6 +654,7 @@ REGELS: list[Regel] = [
     regel_samenwerking_zonder_regio,
     regel_pip_lokale_norm,
     regel_boete_herhaling_lager,
+    regel_gesprek_bijstand,
     regel_boete_licht_hoger,
     regel_verlenging_zonder_gronden,
     regel_advisering,
