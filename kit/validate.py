@@ -378,6 +378,17 @@ def regel_gesprek_bijstand(choices: Any, wet: dict[str, Figuur]) -> Iterable[Fin
     yield bevinding(choices, FOUT, "brede_intake.gesprek_bijstand", tekst)
 
 
+def regel_gemiddelde_duur_begeleiding(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    """Een gemiddelde duur als streven moet langer zijn dan de gegarandeerde minimumduur."""
+    gemiddeld = _getal(choices, "maatschappelijke_begeleiding.gemiddelde_duur_maanden")
+    minimum = _getal(choices, "maatschappelijke_begeleiding.duur_maanden")
+    if gemiddeld is None or minimum is None or gemiddeld > minimum:
+        return
+    tekst = bericht("validate.gemiddelde_duur_niet_langer", gemiddeld=met_eenheid(gemiddeld, "maand"),
+                    minimum=met_eenheid(minimum, "maand"))
+    yield bevinding(choices, WAARSCHUWING, "maatschappelijke_begeleiding.gemiddelde_duur_maanden", tekst)
+
+
 def regel_boete_herhaling_lager(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
     eerste = _getal(choices, "handhaving.boete_pip")
     herhaling = _getal(choices, "handhaving.boete_pip_herhaling")
@@ -655,6 +666,7 @@ REGELS: list[Regel] = [
     regel_pip_lokale_norm,
     regel_boete_herhaling_lager,
     regel_gesprek_bijstand,
+    regel_gemiddelde_duur_begeleiding,
     regel_boete_licht_hoger,
     regel_verlenging_zonder_gronden,
     regel_advisering,
