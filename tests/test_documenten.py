@@ -437,12 +437,13 @@ def test_handhaving_gestaffeld_binnen_maximum(voorbeeld):
     h = data["handhaving"]
     assert f"Bij een eerste overtreding bedraagt de boete:" in tekst
     assert f"{euro(h['boete_pip'])} bij een andere overtreding" in tekst
-    assert f"Bij herhaling bedraagt de boete {euro(h['boete_pip_herhaling'])}." in tekst   # review3 M7
+    # review4 M2 (replaces review3 M7's fixed amount): the key is the upper limit at herhaling, per case
+    assert f"tot ten hoogste {euro(h['boete_pip_herhaling'])}." in tekst
     # review B7: the fixed amount of the law is not restated as a rule; it stays in the toelichting
     # with its source (the old expectation asked for the restatement and was wrong)
     assert f"De boete bedraagt {euro(h['boete_brede_intake'])}; de wet stelt dit bedrag vast." not in tekst
     assert f"{euro(h['boete_brede_intake'])} (art." in tekst
-    for woord in ("wederhoor", "zienswijze", "5:46", "5:10a", "10:3", "5:53", "betalingsregeling", "niet dubbel wordt getroffen"):
+    for woord in ("wederhoor", "zienswijze", "5:46", "5:10a", "10:3", "5:53", "betalingsregeling", "niet onevenredig zwaar wordt getroffen"):
         assert woord in tekst
 
 

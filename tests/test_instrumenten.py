@@ -33,6 +33,7 @@ INSTRUMENTEN = {"verordening", "beleidsregels", "uitvoering"}
 # document -> instrument; every other document (startnotitie, beleidskader, RIB, raadsvoorstel,
 # griffie pack, reactienota) is uitvoering.
 DOCUMENT_INSTRUMENT = {"verordening": "verordening", "beleidsregels": "beleidsregels"}
+NUMMERING = "verordening/nummering.md.j2"
 
 
 # ------------------------------------------------------------------------------ the schema
@@ -171,6 +172,10 @@ def instrument_per_sjabloon() -> dict[str, set[str]]:
             while te_doen:
                 huidig = te_doen.pop()
                 if huidig in gezien:
+                    continue
+                # review4 M4/K9: another document imports the verordening's numbering only to cite
+                # an article by its number; that uses no choice as content of that document
+                if huidig == NUMMERING and instrument != "verordening":
                     continue
                 gezien.add(huidig)
                 uit[huidig].add(instrument)
@@ -414,7 +419,7 @@ def test_boeteschaal_in_beleidsregels(docs):
     assert ns(f"{euro(h['boete_pip_licht'])} bij een lichte overtreding") in ns(b)
     assert ns(f"{euro(h['boete_pip'])} bij een andere overtreding") in ns(b)
     # review3 M7: only the repeat amount the choice file holds, no invented light-repeat amount
-    assert ns(f"Bij herhaling bedraagt de boete {euro(h['boete_pip_herhaling'])}.") in ns(b)
+    assert ns(f"tot ten hoogste {euro(h['boete_pip_herhaling'])}.") in ns(b)   # review4 M2: upper limit
     assert "als de nieuwe overtreding licht is" not in b
     assert "artikel 5:46, tweede lid" in b.split("Artikel 20.")[1].split("Artikel 21.")[0]
     assert "€ 400" not in docs["heuvelrode"]["verordening"].tekst

@@ -172,7 +172,7 @@ def test_m6_heuvelrode_gronden_eenduidig(docs):
 def test_m8_k21_gezondheidsdeel_brede_intake_zonder_derden(docs, g):
     art = plat(zonder_markering(artikel(docs[g]["beleidsregels"], "Vorm van de brede intake")))
     assert "deelnemen: maatschappelijk begeleider" not in art
-    assert "zo nodig de maatschappelijk begeleider en de " in art                     # articles written out
+    assert "zo nodig de maatschappelijk begeleider" in art                           # articles written out
     assert ("Het deel van de brede intake dat gaat over de gezondheid van de inburgeringsplichtige, bedoeld in "
             "artikel 14, derde lid, van de wet, voert de contactpersoon zonder de personen") in art
     assert "Brede intake en gegevens over de gezondheid" in docs[g]["beleidsregels"]
@@ -183,8 +183,10 @@ def test_m8_k21_gezondheidsdeel_brede_intake_zonder_derden(docs, g):
 
 def test_k21_huizen_participatieconsulent_alleen_bij_het_tweede_gesprek(docs):
     art = plat(zonder_markering(artikel(docs["huizen"]["beleidsregels"], "Vorm van de brede intake")))
-    assert ("kunnen zo nodig de maatschappelijk begeleider en de participatieconsulent, alleen bij het tweede "
-            "gesprek over de uitkering, aan de brede intake deelnemen.") in art
+    # review4 M5 replaces this: "alleen bij het tweede gesprek" was ambiguous and put the talk about the
+    # uitkering inside the brede intake; gesprek 2 is now its own member (brede_intake.gesprek_bijstand)
+    assert "alleen bij het tweede gesprek over de uitkering" not in art
+    assert "Het tweede gesprek voert de participatieconsulent." in art
 
 
 @pytest.mark.parametrize("g", GEMEENTEN)
@@ -196,7 +198,7 @@ def test_k8_k9_k10_taal(docs, g):
     assert re.search(r"Daarnaast streeft de contactpersoon ernaar ten minste eenmaal per \w+( \w+)? contact te "
                      r"hebben met de inburgeringsplichtige\.", br)
     assert "Voor de duur en de intensiteit van de begeleiding streeft het college naar:" not in br   # K8
-    assert "Voor de begeleiding geldt als streven:" in br
+    assert "Voor de intensiteit van de begeleiding geldt als streven:" in br        # review4 M7
 
 
 def test_k12_lansingerland_contactpersoon_herkenbaar(docs):

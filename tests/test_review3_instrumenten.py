@@ -70,7 +70,7 @@ def test_m1_m2_aanhef_kenmerk_en_adviesbrief_genummerd(docs, g):
 
 def test_k15_bijlage_noemt_de_aanhef_als_vindplaats(docs):
     tabel = open_punten_tabel(docs["huizen"]["verordening"])
-    rij = tabel["[aanname 40]"]
+    rij = tabel["[aanname 42]"]   # review4 M6/M7: two new Huizen assumptions before it (40 -> 42)
     assert rij.endswith("| aanhef") and "| Verordening inburgering Huizen 2022" not in rij
 
 
@@ -105,7 +105,8 @@ def test_m11_uitvoeringskosten_met_markering_heuvelrode(docs):
 # ------------------------------------------------------------------------------ M3: assumptions
 
 # review3 M9 (kader) adds an assumption on organisatie.sociaal_domein in Lansingerland: 61 -> 62
-@pytest.mark.parametrize("g,nr_v,nr_h", [("huizen", 34, 2), ("lansingerland", 62, 6)])
+# review4 M6/M7: one new assumption before it in each (Huizen 34 -> 35, Lansingerland 62 -> 63)
+@pytest.mark.parametrize("g,nr_v,nr_h", [("huizen", 35, 2), ("lansingerland", 63, 6)])
 def test_m3_aanname_verrekening_en_hardheid_voorwaardelijk(docs, g, nr_v, nr_h):
     vo = plat(docs[g]["verordening"])
     rv = plat(docs[g]["raadsvoorstel-verordening"])
@@ -160,7 +161,8 @@ def test_m6_intakegesprekken_aanbieden(docs, g):
 def test_m7_k6_boete_herhaling_uit_het_keuzebestand(docs, g):
     br = plat(docs[g]["beleidsregels"])
     assert "als de nieuwe overtreding licht is" not in br
-    assert re.search(r"Bij herhaling bedraagt de boete € 800( \[aanname \d+\])?\.", br)
+    # review4 M2: the key is the upper limit at herhaling (a fixed maximum at every herhaling was wrong, Awb 5:46)
+    assert re.search(r"Bij herhaling stelt het college de boete hoger vast .* tot ten hoogste € 800( \[aanname \d+\])?\.", br)
     assert "zoals herhaald of langdurig verzuim" not in br
     assert "zoals verzuim van meer dan één les of bijeenkomst, of langdurig verzuim" in br
 
@@ -192,7 +194,9 @@ def test_k7_k8_beleidsregels(docs, g):
 def test_k13_intensiteit_huizen(docs):
     br = plat(docs["huizen"]["beleidsregels"])
     assert "regie en monitoring per asielstatushouder door de contactpersoon" not in br
-    assert "Voor de begeleiding geldt als streven: praktische begeleiding in het eerste jaar" in br
+    # review4 M7: "praktische begeleiding in het eerste jaar" was a duration (and weakened the guarantee of the
+    # verordening), not an intensity; the contact frequency is an open point
+    assert re.search(r"Voor de intensiteit van de begeleiding geldt als streven: \[in te vullen \d+\]\.", br)
 
 
 # ------------------------------------------------------------------------ kleine punten

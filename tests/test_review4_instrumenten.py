@@ -94,9 +94,9 @@ def test_m2_herhaling_naar_de_nieuwe_overtreding_met_bovengrens(alle, g):
     assert "opnieuw een boete oplegt" not in a
     assert re.search(r"Bij herhaling stelt het college de boete hoger vast dan het bedrag dat volgens het tweede lid "
                      r"voor de nieuwe overtreding zou gelden, tot ten hoogste € 800( \[aanname \d+\])?\.", a)
-    assert ("Van herhaling is sprake als de inburgeringsplichtige opnieuw een overtreding als bedoeld in het eerste lid "
-            "begaat binnen twaalf maanden na de dagtekening van een besluit waarbij het college hem een boete voor het "
-            "niet nakomen van het PIP heeft opgelegd, en dat besluit op de dag van de nieuwe overtreding onherroepelijk was.") in a
+    assert ("Van herhaling is sprake als de inburgeringsplichtige binnen twaalf maanden na de dag waarop een eerdere "
+            "boete voor het niet nakomen van het PIP onherroepelijk is geworden, opnieuw een overtreding als bedoeld in "
+            "het eerste lid begaat.") in a
     # per geval afgestemd; het hoogste bedrag niet na twee lichte overtredingen
     assert "het hoogste bedrag legt het alleen op als de nieuwe overtreding geen lichte overtreding is" in a
 
