@@ -184,6 +184,12 @@ def _bedrag_plekken(data: Mapping[str, Any]) -> list[str]:
     for v in VOORZIENINGEN:
         if kosten.get(v) is None:
             uit.append(f"financien.kosten_per_inburgeraar.{v}")
+    # review4 E1: the market says the volume is too low: the raad chooses between extra means and a
+    # more modest offer when it adopts the kader (before the tender is published)
+    consultatie = financien.get("marktconsultatie")
+    if isinstance(consultatie, Mapping) and consultatie.get("volume_toereikend") is False \
+            and consultatie.get("keuze") is None:
+        uit.append("financien.marktconsultatie.keuze")
     if financien.get("uitvoeringskosten_raming") is None:
         uit.append("financien.uitvoeringskosten_raming")
     # review3 M6: the gemeente's own amount from the circulaire gemeentefonds
