@@ -184,6 +184,12 @@ def _bedrag_plekken(data: Mapping[str, Any]) -> list[str]:
     for v in VOORZIENINGEN:
         if kosten.get(v) is None:
             uit.append(f"financien.kosten_per_inburgeraar.{v}")
+    # review4 E1: the market says the volume is too low: the raad chooses between extra means and a
+    # more modest offer when it adopts the kader (before the tender is published)
+    consultatie = financien.get("marktconsultatie")
+    if isinstance(consultatie, Mapping) and consultatie.get("volume_toereikend") is False \
+            and consultatie.get("keuze") is None:
+        uit.append("financien.marktconsultatie.keuze")
     if financien.get("uitvoeringskosten_raming") is None:
         uit.append("financien.uitvoeringskosten_raming")
     # review3 M6: the gemeente's own amount from the circulaire gemeentefonds
@@ -553,10 +559,12 @@ def _dekt(keuze: str, sleutel: str) -> bool:
     return sleutel == keuze or sleutel.startswith(keuze + ".") or sleutel.startswith(keuze + "[")
 
 
-def gebruik(document: Any, punten: list[OpenPunt]) -> list[OpenPunt]:
+def gebruik(document: Any, punten: list[OpenPunt], geheugen: dict | None = None) -> list[OpenPunt]:
     """Where each point is used in ``document`` (filled into copies of the points) and, under
     each heading whose ``keuzes`` rest on a point that has no inline marker in its section, a
-    paragraph with those markers. Changes ``document.blokken`` in place."""
+    paragraph with those markers. Changes ``document.blokken`` in place. ``geheugen``: the
+    markers found per block, kept by the caller between two calls on documents that share
+    blocks (the document, then the document with its annex)."""
     from kit.model import Blok, Run
 
     patroon = markering_patroon()
@@ -572,14 +580,23 @@ def gebruik(document: Any, punten: list[OpenPunt]) -> list[OpenPunt]:
             return _taal()["aanhef"]
         return kop.kop_tekst
 
+    if geheugen is None:
+        geheugen = {}
+
+    def in_blok(b: Any) -> tuple[int, ...]:
+        sleutel = id(b)
+        bekend = geheugen.get(sleutel)
+        if bekend is None or bekend[0] is not b:
+            teksten = [b.tekst, b.titel] + ["\t".join(r) for r in b.rijen]
+            nummers = tuple(int(next(g for g in m.groups() if g)) for t in teksten for m in patroon.finditer(t or ""))
+            bekend = geheugen[sleutel] = (b, nummers)  # the block itself is kept: its id stays its own
+        return bekend[1]
+
     inline_per_sectie: dict[str, set[int]] = {}
     for sectie_id, blokken in secties.items():
         gevonden: set[int] = set()
         for b in blokken:
-            teksten = [b.tekst, b.titel] + ["\t".join(r) for r in b.rijen]
-            for t in teksten:
-                for m in patroon.finditer(t or ""):
-                    gevonden.add(int(next(g for g in m.groups() if g)))
+            gevonden.update(in_blok(b))
         inline_per_sectie[sectie_id] = gevonden
 
     for b in document.blokken:

@@ -284,7 +284,7 @@ def _hernoem(f: Any, map_: Path, rev: str) -> Any:
 
 def _render_modellen(choices: Any, bron: str) -> Versie:
     from kit.context import build_context, meta_voor
-    from kit.model import parse
+    from kit.model import parse_met_vervolg
     from kit.render import DOCUMENTEN, STANDAARD_HUISSTIJL, _met_open_punten, renderer
     from kit.templating import DOCUMENTEN as SJABLOON
 
@@ -298,9 +298,9 @@ def _render_modellen(choices: Any, bron: str) -> Versie:
     for naam in DOCUMENTEN:
         meta = meta_voor(ctx, naam)
         markup[naam] = sj.render(naam, dict(ctx, meta=meta))
-        modellen[naam] = parse(markup[naam], naam, titel=meta["document_titel"], bron=SJABLOON[naam])
+        model, verder = parse_met_vervolg(markup[naam], naam, titel=meta["document_titel"], bron=SJABLOON[naam])
         # the same markers and annex as kit render (issue 11), so a redline accepts to the render
-        modellen[naam] = _met_open_punten(sj, ctx, meta, modellen[naam], markup[naam], naam, SJABLOON[naam])
+        modellen[naam] = _met_open_punten(sj, ctx, meta, model, verder)
         metas[naam] = meta
     invoer = list(choices.files)
     return Versie(bron, choices, ctx, modellen, markup, metas, r.huisstijl(stijl_pad), stijl_pad, invoer)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from kit.berichten import bericht
 from kit.errors import InputError
@@ -353,7 +354,30 @@ class _Parser:
     def parse(self) -> Document:
         self.nummers: dict[str, tuple[str, str]] = {}
         self.tabel_ruw_per: dict[int, list[tuple[int, list[str]]]] = {}
-        for i, ruw in enumerate(self.markup.split("\n"), 1):
+        self.regels(self.markup, 1)
+        return self.af(0)
+
+    def verder(self, extra: str) -> Document:
+        """The document of ``markup.rstrip("\\n") + "\\n\\n" + extra``, without parsing the markup
+        again: the lines of ``extra`` continue the state the markup left (numbering, ids, the
+        closed last article; a blank line closes what was open, as :meth:`af` did). Only the new
+        blocks are resolved: the markup cannot refer to what follows it (it parsed without)."""
+        basis = self.markup.rstrip("\n")
+        self.markup = basis + "\n\n" + extra
+        vanaf = len(self.blokken)
+        self.regels(extra, basis.count("\n") + 3)
+        return self.af(vanaf)
+
+    def af(self, vanaf: int) -> Document:
+        self.regeltekst = ""
+        self.sluit()
+        self.sluit_tabel()
+        self.sluit_artikel()
+        self.los_op(vanaf)
+        return Document(self.soort, self.titel, list(self.blokken), bron=self.bron)
+
+    def regels(self, markup: str, eerste: int) -> None:
+        for i, ruw in enumerate(markup.split("\n"), eerste):
             self.regelnr, self.regeltekst = i, ruw
             s = ruw.strip()
             if self.tabel is not None:
@@ -381,16 +405,11 @@ class _Parser:
                 continue
             self.sluit()
             self.begin("alinea", s)
-        self.regeltekst = ""
-        self.sluit()
-        self.sluit_tabel()
-        self.sluit_artikel()
-        self.los_op()
-        return Document(self.soort, self.titel, self.blokken, bron=self.bron)
 
     # -- second pass: inline text with references
-    def los_op(self) -> None:
-        for index, blok in enumerate(self.blokken):
+    def los_op(self, vanaf: int = 0) -> None:
+        for index in range(vanaf, len(self.blokken)):
+            blok = self.blokken[index]
             ruw = self.ruw.get(index, "")
             self.regelnr = blok.regel
             runs = self.inline(ruw)
@@ -479,3 +498,10 @@ def parse(markup: str, soort: str, titel: str = "", bron: str = "") -> Document:
     """Parse ``markup`` of document ``soort`` (``verordening`` numbers chapters/articles the
     verordening way). ``bron`` names the template in messages."""
     return _Parser(markup, soort, titel, bron).parse()
+
+
+def parse_met_vervolg(markup: str, soort: str, titel: str = "", bron: str = "") -> tuple[Document, Callable[[str], Document]]:
+    """:func:`parse`, plus a function that gives the document with more markup appended (after a
+    blank line) at the cost of parsing only that (the annex "Open punten en aannames")."""
+    parser = _Parser(markup, soort, titel, bron)
+    return parser.parse(), parser.verder

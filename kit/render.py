@@ -115,7 +115,7 @@ class Renderer:
     def documenten(self, choices: Any, namen: Iterable[str]) -> tuple[dict[str, bytes], list[Path], dict]:
         """name → .docx bytes, the input files read, and the context (no file is written)."""
         from kit.context import build_context, meta_voor
-        from kit.model import parse
+        from kit.model import parse_met_vervolg
         from kit.templating import DOCUMENTEN as SJABLOON
 
         wet = self.wet(choices)
@@ -130,8 +130,8 @@ class Renderer:
         for naam in namen:
             meta = meta_voor(ctx, naam)
             markup = sj.render(naam, dict(ctx, meta=meta))
-            document = parse(markup, naam, titel=meta["document_titel"], bron=SJABLOON[naam])
-            document = _met_open_punten(sj, ctx, meta, document, markup, naam, SJABLOON[naam])
+            document, verder = parse_met_vervolg(markup, naam, titel=meta["document_titel"], bron=SJABLOON[naam])
+            document = _met_open_punten(sj, ctx, meta, document, verder)
             uit[naam] = stijl.schrijf(document, meta, ctx.get("grafieken") or {}, _huisstijl_context(ctx))
         invoer = list(choices.files) + [stijl_pad] + sj.bestanden(namen) + [_wettabel_pad()]
         return uit, invoer, ctx
@@ -228,24 +228,25 @@ class Renderer:
             ruim_op(tijdelijk)
 
 
-def _met_open_punten(sj: Any, ctx: dict, meta: dict, document: Any, markup: str, naam: str, bron: str) -> Any:
+def _met_open_punten(sj: Any, ctx: dict, meta: dict, document: Any, verder: Callable[[str], Any]) -> Any:
     """A concept with open points: markers under the headings whose choices rest on one, and
-    the annex "Open punten en aannames" (key path, label, value, reason, where used)."""
+    the annex "Open punten en aannames" (key path, label, value, reason, where used).
+    ``verder(annex markup)`` gives the document with the annex (kit.model.parse_met_vervolg)."""
     from kit.aannames import gebruik
-    from kit.model import parse
     from kit.templating import taal
 
     punten = ctx.get("open_punten") or []
     if not punten or meta.get("status") not in STATUS_MET_OPEN_PUNTEN:
         return document
-    gebruikt = gebruik(document, punten)
+    geheugen: dict = {}  # the blocks of the document are those of the document with its annex
+    gebruikt = gebruik(document, punten, geheugen)
     titelblok = taal()["open_punten"]["titelblok"]
     for p in gebruikt:
         if meta.get(p.sleutel.replace("versie.", "") + "_punt") == p.markering and p.sleutel.startswith("versie."):
             p.gebruikt.insert(0, titelblok)
     bijlage = sj.render(OPEN_PUNTEN_SJABLOON, dict(ctx, meta=meta, punten=gebruikt))
-    document = parse(markup.rstrip("\n") + "\n\n" + bijlage, naam, titel=meta["document_titel"], bron=bron)
-    gebruik(document, punten)
+    document = verder(bijlage)
+    gebruik(document, punten, geheugen)
     return document
 
 

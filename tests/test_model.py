@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -180,3 +182,28 @@ def test_escape_aan_begin_van_regel_en_in_tabel(tekst):
 
 def escape_terug(tekst):
     return tekst.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@pytest.mark.parametrize("keuzes", ["voorbeeld.yaml", "hbel/huizen.yaml", "lansingerland.yaml"])
+def test_vervolg_is_gelijk_aan_opnieuw_parsen(keuzes):
+    """parse_met_vervolg (the annex appended without parsing the document again) gives exactly
+    the document of parsing markup + blank line + annex: numbering, ids, line numbers, references
+    back into the document, a table, and the closed last article of the verordening."""
+    from kit.context import build_context, meta_voor
+    from kit.loader import load_choices
+    from kit.model import parse_met_vervolg
+    from kit.render import DOCUMENTEN, Renderer
+
+    r = Renderer()
+    choices = load_choices(Path(__file__).resolve().parent.parent / "choices" / keuzes)
+    ctx = build_context(choices, r.wet(choices))
+    sj = r.sjablonen(None)
+    for naam in DOCUMENTEN:
+        markup = sj.render(naam, dict(ctx, meta=meta_voor(ctx, naam)))
+        eerste_kop = next(b.id for b in parse(markup, naam).blokken if b.soort == "kop")
+        extra = (f"@pagina\n@sectie x-extra | Extra\n\nZie ⟦ref:{eerste_kop}⟧ en **vet**.\n\n"
+                 "@tabel t-x | T\n| a | b |\n| 1 | 2 |\n")
+        heel = parse(markup.rstrip("\n") + "\n\n" + extra, naam, titel="t", bron="b")
+        document, verder = parse_met_vervolg(markup, naam, titel="t", bron="b")
+        assert document == parse(markup, naam, titel="t", bron="b")
+        assert verder(extra) == heel, naam

@@ -1,0 +1,133 @@
+"""Review 4 (startnotitie, beleidskader, raadsinformatiebrief, raadsvoorstel-beleidskader): the
+rendered .docx of the three example gemeenten carry the fixed text (/work/review4/findings-kader.md)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from docx_tekst import VOORBEELDEN, render_teksten
+
+DRIE = tuple(VOORBEELDEN)
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory):
+    return render_teksten(tmp_path_factory.mktemp("review4_kader"), VOORBEELDEN)
+
+
+def rij(tekst: str, begin: str) -> str:
+    return next(r for r in tekst.splitlines() if r.startswith(begin))
+
+
+def test_e1_huizen_keuze_leerroutes_is_beslispunt_voor_de_aanbesteding(docs):
+    """E1: the raad chooses between extra means and a more modest offer when it adopts the kader;
+    the tender is published only afterwards; the RIB names the market consultation."""
+    rv = docs["huizen"]["raadsvoorstel-beleidskader"]
+    assert re.search(r"^3\. voor de inkoop van de leerroutes te kiezen tussen aanvullende middelen en een soberder "
+                     r"aanbod \[in te vullen \d+\], en het college op te dragen de aanbesteding van de leerroutes "
+                     r"pas na dit besluit te publiceren\.$", rv, re.M)
+    assert "het beleidskader neemt die keuze niet voor" not in rv
+    bk = docs["huizen"]["beleidskader"]
+    assert "Vóór de aanbesteding legt het college de raad de keuze voor" not in bk
+    assert "De raad kiest daarom bij het besluit over het beleidskader tussen aanvullende middelen" in bk
+    assert "stemt het college de planning af met Blaricum, Eemnes en Laren" in bk
+    rib = docs["huizen"]["raadsinformatiebrief"]
+    assert "Uit de marktconsultatie (startnotitie HBEL, § 3.3) blijkt dat het volume te laag is" in rib
+    for g in ("heuvelrode", "lansingerland"):
+        assert not re.search(r"^3\. voor de inkoop", docs[g]["raadsvoorstel-beleidskader"], re.M)
+
+
+@pytest.mark.parametrize("g", DRIE)
+def test_m1_m2_inkoop_per_onderdeel_na_het_kader(docs, g):
+    """M1/M2: phase 2 only prepares the procurement (publication after the raad's kader decision), for
+    every outsourced part; the bridging measure is a real one."""
+    delen = {"heuvelrode": "de leerroutes en de MAP", "huizen": "de leerroutes en het PVT",
+             "lansingerland": "de leerroutes, de MAP en de maatschappelijke begeleiding"}[g]
+    for doc in ("beleidskader", "startnotitie"):
+        t = docs[g][doc]
+        fase2 = rij(t, "2. Beleidskader |")
+        assert f"inkoopstrategie voor {delen} voorbereiden (alleen voorbereiding: publicatie pas na het " \
+               f"raadsbesluit over het beleidskader)" in fase2
+        assert "start van de inkoop" not in t
+        assert f"publicatie, gunning en contractering van {delen}" in rij(t, "3. Verordening |")
+    bk = docs[g]["beleidskader"]
+    assert f"De aanbesteding van {delen} is op 1 januari 2022 niet afgerond" in bk
+    assert "tijdelijke verlenging van een bestaand contract" not in bk
+    assert "(meervoudig) onderhandse opdracht" in bk
+    assert f"De gemeente koopt {delen} in." in docs[g]["raadsvoorstel-beleidskader"]
+
+
+@pytest.mark.parametrize("g", DRIE)
+def test_m4_geen_toekomende_tijd_voor_een_genomen_besluit(docs, g):
+    """M4: the RIB goes out after the college decision; the raadsvoorstel names the order of steps."""
+    rib = docs[g]["raadsinformatiebrief"]
+    assert "stelt ons college naar verwachting de startnotitie vast" not in rib
+    assert re.search(r"Op 15 juni 2021( \[aanname \d+\])? heeft ons college de startnotitie vastgesteld, waarin "
+                     r"wij de eerste keuzes maken; u vindt haar als bijlage bij deze brief\.", rib)
+    rv = docs[g]["raadsvoorstel-beleidskader"]
+    assert "naar verwachting op 15 juni 2021 vast" not in rv
+    assert re.search(r"Aan dit voorstel gaan de startnotitie \(collegebesluit van 15 juni 2021( \[aanname \d+\])?\) "
+                     r"en de raadsinformatiebrief daarover( \(22 juni 2021\))? vooraf\.", rv)
+
+
+@pytest.mark.parametrize("g", DRIE)
+def test_m5_bbv_baten_gelijk_aan_lasten_en_uitvoeringskosten(docs, g):
+    """M5: unspent SPUK is an overlopend passief, the baten equal the lasten; the uitvoeringskosten
+    and their cover are a separate part of the beslispunt."""
+    rv = docs[g]["raadsvoorstel-beleidskader"]
+    punt = rij(rv, "2. het college op te dragen")
+    assert "baten specifieke uitkering naar verwachting" not in punt
+    assert "baten specifieke uitkering gelijk aan deze lasten" in punt
+    assert "een niet besteed deel wordt als overlopend passief verantwoord" in punt
+    assert "lasten uitvoering (formatie, ICT, inkoop)" in punt
+    assert "ten laste van de algemene uitkering uit het gemeentefonds" in punt
+    if g == "heuvelrode":
+        assert re.search(r"lasten uitvoering \(formatie, ICT, inkoop\) € 95\.000 \[aanname \d+\]", punt)
+        assert "integratie-uitkering voor de uitvoering € 98.500 in 2022" in punt
+
+
+@pytest.mark.parametrize("g", ("huizen", "lansingerland"))
+def test_m6_een_moment_voor_de_raming(docs, g):
+    """M6: one moment for the own estimate: before the raad decides on the kader, adjusted after the award."""
+    bk, rib, rv = (docs[g][d] for d in ("beleidskader", "raadsinformatiebrief", "raadsvoorstel-beleidskader"))
+    assert "vóór de raad over het beleidskader besluit" in bk and "stelt haar na de gunning bij" in bk
+    assert "Na de gunning stellen wij de raming bij." in rib
+    assert "zodra de inkoop en de uitwerking van het aanbod dat toelaten" not in rv
+    assert "het college vult de raming aan vóór de raad over dit voorstel besluit" in rv
+    # K4: the startnotitie (a college document) does not speak of "dit kader"
+    assert "over dit kader besluit" not in docs[g]["startnotitie"]
+
+
+def test_m7_huizen_uitvoering_lokaal(docs):
+    """M7: Huizen prepares with HBEL and buys the leerroutes regionally; it executes the law itself."""
+    for doc in ("startnotitie", "beleidskader", "raadsvoorstel-beleidskader"):
+        t = docs["huizen"][doc]
+        assert "voert de wet ook zo uit" not in t
+        assert ("De uitvoering ligt bij Huizen zelf: de regie, het PIP, de brede intake, de MAP en het financieel "
+                "ontzorgen doet de gemeente met eigen medewerkers.") in t
+
+
+def test_m8_lansingerland_indicatief_aantal(docs):
+    """M8: an assumed number of statushouders is an indication, not the taakstelling."""
+    for doc in ("startnotitie", "beleidskader"):
+        t = docs["lansingerland"][doc]
+        assert "vanuit de taakstelling voor de huisvesting van statushouders: 40 personen" not in t
+        assert re.search(r"we rekenen voor 2022 met een indicatief aantal van 40 \[aanname \d+\] statushouders", t)
+    assert re.search(r"Het aantal statushouders per jaar waarop de prognose rust, is een indicatie",
+                     docs["lansingerland"]["raadsvoorstel-beleidskader"])
+    assert "vanuit de taakstelling voor de huisvesting van statushouders: 30 personen" in docs["heuvelrode"]["startnotitie"]
+
+
+@pytest.mark.parametrize("g", DRIE)
+def test_k2_k3_k9_k10_redactie(docs, g):
+    bk, rib, rv = (docs[g][d] for d in ("beleidskader", "raadsinformatiebrief", "raadsvoorstel-beleidskader"))
+    assert "streeft het college naar:" not in bk and "streven wij naar:" not in rib          # K2
+    assert "Daarnaast streeft het college naar " in bk and "Daarnaast streven wij naar " in rib
+    assert "de eigen raming volgt en staat per voorziening als open punt" not in rv           # K3
+    assert "Ook noemt het de risico's en de beheersmaatregelen." in rv
+    assert re.search(r"^Bijlage: Startnotitie Wet inburgering 2021, vastgesteld door het college op 15 juni 2021",
+                     rib, re.M)                                                                # K9
+    assert "bij verwijtbaarheid een boete (verplicht)" not in bk                               # K10
+    assert "Inburgeraars raken in de schulden. | Financieel ontzorgen, budgetbegeleiding en een warme overdracht" in bk
