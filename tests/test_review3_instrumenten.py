@@ -180,8 +180,8 @@ def test_m8_matiging_brede_intake_volgt_awb(docs, g):
 def test_m10_pvt_moment_huizen(docs):
     br = plat(docs["huizen"]["beleidsregels"])
     assert "zodra de inburgeringsplichtige de taal voldoende beheerst" not in br
-    assert "Het college biedt het PVT tijdens de inburgeringstermijn aan, zo dat de inburgeringsplichtige het binnen " \
-           "die termijn kan afronden." in br
+    assert "Het college biedt het PVT zo tijdig aan dat de inburgeringsplichtige het binnen " \
+           "de inburgeringstermijn kan afronden." in br                                 # review4 K13
 
 
 @pytest.mark.parametrize("g", GEMEENTEN)

@@ -190,3 +190,51 @@ def test_m7_intensiteit_zonder_duur_als_streven(alle, g):
     if g == "lansingerland":
         assert ("De begeleiding duurt in de regel langer dan de minimumduur die de verordening garandeert; het college "
                 "streeft naar een gemiddelde duur van 18 maanden.") in p
+
+
+# ------------------------------------------------------------------- K: redactioneel
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_k1_k2_k7_k8_verordening(alle, g):
+    vo = plat(alle[g]["verordening"])
+    assert "die begint bij de dagtekening van het PIP" not in vo                                    # K1
+    assert "de inburgeringstermijn, die begint op de dag na de dagtekening van het PIP," in vo
+    assert "Uit de evaluatie van de vorige wet blijkt" not in vo                                    # K2
+    assert "een PIP heeft vastgesteld in de gemeente wonen" not in vo                               # K7
+    assert "een PIP heeft vastgesteld, in de gemeente wonen, dan" in vo
+    assert "totdat hij aan de inburgeringsplicht heeft voldaan" not in vo                           # K8
+    assert ("totdat zijn inburgeringsplicht is geëindigd of een ander college voor zijn inburgering verantwoordelijk "
+            "is geworden.") in vo
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_k3_k8_beleidsregels(alle, g):
+    br = plat(alle[g]["beleidsregels"])
+    reikwijdte = plat(artikel(alle[g]["beleidsregels"], "Reikwijdte"))
+    assert "Overeenkomstig artikel 4:84" not in reikwijdte                                         # K3
+    assert "Een beleidsregel bindt het college zelf: het handelt ernaar, tenzij" in br
+    assert "tot hij aan de inburgeringsplicht heeft voldaan" not in br                              # K8
+    assert "totdat zijn inburgeringsplicht is geëindigd" in br
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_k9_raadsvoorstel_verwijst_met_artikelnummers(alle, g):
+    vo, rv = alle[g]["verordening"], plat(alle[g]["raadsvoorstel-verordening"])
+    nummers = {t: n for n, t in re.findall(r"^Artikel (\d+)\. (.+)$", vo, re.M)}
+    assert '(artikel "' not in rv
+    assert f"uit het PIP aan uitvoerders (artikel {nummers['Persoonlijk plan inburgering en participatie']})" in rv
+    assert f"de inzet van een tolk (artikel {nummers['Tolk en begrijpelijke informatie']})" in rv
+    assert (f"het betrekken van inburgeraars en de adviesraad bij het beleid (artikelen "
+            f"{nummers['Betrekken van inburgeringsplichtigen']} en {nummers['Advies']})") in rv
+
+
+def test_k13_huizen_pvt_zo_tijdig(alle):
+    br = plat(alle["huizen"]["beleidsregels"])
+    assert "zo dat de" not in br
+    assert "Het college biedt het PVT zo tijdig aan dat de inburgeringsplichtige het binnen de inburgeringstermijn kan afronden." in br
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_k14_start_brede_intake_gezinsmigrant_in_elke_variant(alle, g):
+    a = plat(artikel(alle[g]["beleidsregels"], "Start van de brede intake"))
+    assert "Bij een gezins- of overige migrant begint de brede intake zo snel mogelijk na de kennisgeving van DUO." in a

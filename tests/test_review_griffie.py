@@ -215,7 +215,8 @@ def test_verwijzen_niet_herhalen(docs, g):
     norm; V13: geen verwijzing naar een memorie van toelichting die er bij dit concept nog niet is."""
     br, vo = docs[g]["beleidsregels"], docs[g]["verordening"]
     assert "kan van deze beleidsregels afwijken" not in br
-    assert "handelt het college volgens deze beleidsregels, tenzij" in br
+    # review4 K3: the duty of art. 4:84 Awb is explained in the toelichting, not restated as an article
+    assert "Een beleidsregel bindt het college zelf: het handelt ernaar, tenzij" in br
     assert "leerbaarheidstoets: toets als bedoeld in artikel 14 van de wet;" in vo
     assert "Bij de verrekening houdt het college rekening met de beslagvrije voet." not in vo
     assert "memorie van toelichting bij de wijziging van het overgangsrecht" not in vo
