@@ -365,12 +365,16 @@ class _Parser:
         basis = self.markup.rstrip("\n")
         self.markup = basis + "\n\n" + extra
         vanaf = len(self.blokken)
+        if self.einde is not None:  # closed by the end of the markup; in one parse, by the blank line
+            self.einde.regel += 1
         self.regels(extra, basis.count("\n") + 3)
         return self.af(vanaf)
 
     def af(self, vanaf: int) -> Document:
         self.regeltekst = ""
+        open_ = self.open is not None
         self.sluit()
+        self.einde = self.blokken[-1] if open_ and self.blokken else None
         self.sluit_tabel()
         self.sluit_artikel()
         self.los_op(vanaf)

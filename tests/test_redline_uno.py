@@ -29,7 +29,9 @@ PAREN = {
     "lid-ingevoegd": ("oud", [("  wanneer:\n    - de brede intake\n    - het vaststellen en wijzigen van het PIP\n"
                                 "    - gesprekken over handhaving\n", "  wanneer: []\n  #\n  #\n  #\n")]),
     "artikel-vervallen": ("nieuw", [("hardheidsclausule: true", "hardheidsclausule: false")]),
-    "tabelcel": ("nieuw", [("    maatschappelijke_begeleiding: subsidie", "    maatschappelijke_begeleiding: overheidsopdracht")]),
+    # (one cell: inbesteden -> quasi-inbesteden stays "zelf doen"; a change to or from a tender
+    # also changes the planning's inkoop track since review4, so it is no longer one cell)
+    "tabelcel": ("nieuw", [("    pvt: inbesteden", "    pvt: quasi_inbesteden")]),
     "getal": ("nieuw", [("  uren: 12", "  uren: 16")]),
     "versie-en-status": ("nieuw", [('nummer: "0.3"', 'nummer: "0.4"'), ("  datum: 2021-06-01", "  datum: 2021-07-01"),
                                    ("status: concept ", "status: ter_advisering "), ("duur_maanden: 18", "duur_maanden: 24")]),
@@ -105,8 +107,11 @@ def test_accept_all_is_nieuw_en_reject_all_is_oud(metingen, paar):
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("paar", list(PAREN))
+@pytest.mark.parametrize("paar", [p for p in PAREN if p != "tabelcel"])
 def test_niet_meer_wijzigingen_dan_libreoffice_compare(metingen, paar):
+    """Not the table cell: LibreOffice Compare marks a changed cell whole (its two redlines cannot
+    even be read over UNO), the kit marks the changed words inside the cell, which is more
+    redlines for the same change; test_tabelcel_per_cel holds the kit to one cell instead."""
     for (p, d), m in metingen.items():
         if p != paar:
             continue
@@ -132,7 +137,10 @@ def test_tabelcel_per_cel(metingen):
     m = metingen[("tabelcel", "beleidskader")]
     details = m["accept"]["details"]
     assert not [s for s, _ in details if s.startswith("Table")], details      # no row or table re-inserted
-    assert len(details) <= 6, details
+    assert len(details) <= 4, details
+    # only the words of the one changed cell: "inbesteden: uitvoering door eigen medewerkers" ->
+    # "quasi-inbesteden: uitvoering door een verbonden partij, zoals een gemeenschappelijke regeling"
+    assert {t for s, t in details if s == "Delete"} <= {"eigen medewerkers", "inbesteden: uitvoering door eigen medewerkers"}, details
     # the table's caption and the paragraph after it are still there, once, after accept and reject
     for kant in ("accept", "reject"):
         tekst = m[kant]["alineas"]
