@@ -61,6 +61,24 @@ def test_m1_geen_opmaakopdracht_als_tekst(alle, g):
 
 
 @pytest.mark.parametrize("g", GEMEENTEN)
+def test_geen_aan_elkaar_geplakte_regels(alle, g):
+    """Review5 K01/K02: a template line ending in a block tag (trim_blocks) or a "{#-" comment
+    ate the line break or space, gluing a list item or sentence to the one before it."""
+    for doc, t in alle[g].items():
+        for m in re.finditer(r"[a-z)]\.- [A-Z]|[a-z]{3}\.[A-Z][a-z]{2}", t):
+            raise AssertionError((g, doc, t[max(0, m.start() - 120):m.end() + 40]))
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
+def test_geen_interne_notities_in_raadsstukken(alle, g):
+    """Review5: the reasons in the annex come from the choice file's "# aanname" comments; notes
+    for the developers ("(review3 M4)", "`kit minima`") must not reach a council document."""
+    for doc, t in alle[g].items():
+        for m in re.finditer(r"\breview ?\d\b|`|\bkit (minima|render|validate)\b", t):
+            raise AssertionError((g, doc, t[max(0, m.start() - 120):m.end() + 40]))
+
+
+@pytest.mark.parametrize("g", GEMEENTEN)
 def test_m1_boeteartikel_leden_genummerd(alle, g):
     a = artikel(alle[g]["beleidsregels"], "Boete bij het niet nakomen van het PIP")
     ls = leden(a)

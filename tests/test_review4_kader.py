@@ -82,10 +82,12 @@ def test_m5_bbv_baten_gelijk_aan_lasten_en_uitvoeringskosten(docs, g):
     assert "baten specifieke uitkering gelijk aan deze lasten" in punt
     assert "een niet besteed deel wordt als overlopend passief verantwoord" in punt
     assert "lasten uitvoering (formatie, ICT, inkoop)" in punt
-    assert "ten laste van de algemene uitkering uit het gemeentefonds" in punt
+    # review5 M04: the integratie-uitkering is not part of the algemene uitkering
+    assert "ten laste van de integratie-uitkering Wet inburgering uit het gemeentefonds" in punt
+    assert "algemene uitkering" not in punt
     if g == "heuvelrode":
         assert re.search(r"lasten uitvoering \(formatie, ICT, inkoop\) € 95\.000 \[aanname \d+\]", punt)
-        assert "integratie-uitkering voor de uitvoering € 98.500 in 2022" in punt
+        assert "integratie-uitkering Wet inburgering uit het gemeentefonds (€ 98.500 in 2022)" in punt
 
 
 @pytest.mark.parametrize("g", ("huizen", "lansingerland"))
