@@ -516,10 +516,16 @@ def tijdelijke_map(prefix: str, dir: Path | str | None = None) -> Iterator[Path]
     """A temp folder that is locked while in use (and removed afterwards), so that
     :func:`ruim_oude_mappen_op` of a later run can tell a leftover from a folder in use."""
     import shutil
+    import signal
 
-    pad = Path(tempfile.mkdtemp(prefix=prefix, dir=dir))
+    # A worker stopped by the pool (SIGTERM) between mkdtemp and the marker left a folder no
+    # later run may remove (no marker: not provably the kit's). The signals wait until the
+    # marker is there; only SIGKILL can still hit the window, which is a few system calls wide.
+    blokkeer = hasattr(signal, "pthread_sigmask")
+    oud = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT}) if blokkeer else None
     fd = None
     try:
+        pad = Path(tempfile.mkdtemp(prefix=prefix, dir=dir))
         try:
             import fcntl
 
@@ -528,6 +534,10 @@ def tijdelijke_map(prefix: str, dir: Path | str | None = None) -> Iterator[Path]
             (pad / SLOT_MERK).touch()
         except (OSError, ImportError):
             pass
+    finally:
+        if blokkeer:
+            signal.pthread_sigmask(signal.SIG_SETMASK, oud)
+    try:
         yield pad
     finally:
         shutil.rmtree(pad, ignore_errors=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -254,3 +255,29 @@ def test_kill_9_van_de_batch_laat_geen_werkers_achter(tmp_path):
     for slug in ("aadorp", "beekdorp", "moordrecht", "ceesdorp", "dedorp"):
         manifest_klopt(uit / slug)
         assert not [q for q in (uit / slug).iterdir() if q.name.startswith(".")]
+
+
+def test_stop_tijdens_aanmaken_werkmap_laat_opruimbare_map(tmp_path):
+    """A worker stopped by the pool (SIGTERM) right after mkdtemp left an empty folder without
+    the marker, which no later run may remove (seen once in CI-like runs). The signal now waits
+    until the marker is there: the folder is the kit's and the next run removes it."""
+    code = textwrap.dedent(f"""
+        import os, signal, tempfile
+        import kit.manifest as m
+        echt = tempfile.mkdtemp
+        def mkdtemp(*a, **k):
+            pad = echt(*a, **k)
+            os.kill(os.getpid(), signal.SIGTERM)  # as ProcessPoolExecutor stops a worker
+            return pad
+        tempfile.mkdtemp = mkdtemp
+        with m.tijdelijke_map(".kit-batch-pdf-", {str(tmp_path)!r}):
+            pass
+    """)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env(), timeout=60)
+    assert r.returncode == -signal.SIGTERM, r.stderr
+    over = list(tmp_path.glob(".kit-batch-pdf-*"))
+    assert len(over) == 1 and (over[0] / ".kit-slot").exists()
+    from kit.manifest import ruim_oude_mappen_op
+
+    ruim_oude_mappen_op(tmp_path, ".kit-batch-pdf-")
+    assert not list(tmp_path.glob(".kit-batch-pdf-*"))
