@@ -604,7 +604,12 @@ def gebruik(document: Any, punten: list[OpenPunt], geheugen: dict | None = None)
         if b.soort != "kop":
             continue
         inline = inline_per_sectie.get(b.id, set())
-        gedekt = {p.nummer for p in punten if any(_dekt(k, p.sleutel) for k in b.keuzes)}
+        gedekt: set[int] = set()
+        for k in b.keuzes:  # the points each choice key rests on, once per key and call pair
+            per_keuze = geheugen.get(("keuze", k))
+            if per_keuze is None:
+                per_keuze = geheugen[("keuze", k)] = frozenset(p.nummer for p in punten if _dekt(k, p.sleutel))
+            gedekt |= per_keuze
         for n in sorted(inline | gedekt):
             if n in per_punt and plaats(b) not in per_punt[n]:
                 per_punt[n].append(plaats(b))
