@@ -179,10 +179,14 @@ def test_m5_invoeringsmiddelen_zijn_algemene_middelen(docs, g, bedrag):
         assert "algemene middelen zonder bestedingsverplichting" in zin
         if g == "huizen":   # not known: an open point
             assert re.search(r"bestemming van het rekeningresultaat 2020 \[in te vullen \d+\]", zin), zin
-        else:               # Heuvelrode assumes the resultaatbestemming: marked as such
-            assert re.search(r"Voor de voorbereiding is daarvan € 41.200 \[aanname \d+\] beschikbaar", zin), zin
+        else:               # Heuvelrode assumes the resultaatbestemming: marked, and conditional (review5 M03)
+            assert re.search(r"Stort de raad bij de bestemming van het rekeningresultaat 2020 het niet bestede deel in "
+                             r"een reserve voor de invoering, dan is daarvan naar verwachting € 41.200 \[aanname \d+\] "
+                             r"voor de voorbereiding beschikbaar", zin), zin
+            assert "Voor de voorbereiding is daarvan" not in zin
     rv = docs[g]["raadsvoorstel-beleidskader"]
     assert "incidenteel beschikbaar" not in rv and "zijn algemene middelen" in rv
+    assert "daarvan is € 41.200" not in rv
 
 
 # ----------------------------------------------------------------------------- M6, M8, M9
