@@ -136,3 +136,12 @@ def test_k2_k3_k9_k10_redactie(docs, g):
                      rib, re.M)                                                                # K9
     assert "bij verwijtbaarheid een boete (verplicht)" not in bk                               # K10
     assert "Inburgeraars raken in de schulden. | Financieel ontzorgen, budgetbegeleiding en een warme overdracht" in bk
+
+
+def test_review5_m07_huizen_brede_intake_met_het_gesprek_over_de_bijstand(docs):
+    """Review5 M07: the beleidskader follows the choice file (brede_intake.gesprek_bijstand): the
+    participatieconsulent holds the second conversation, as the beleidsregels say."""
+    bk = docs["huizen"]["beleidskader"]
+    assert ("voert de brede intake in 3 gesprekken, met uitzondering van het tweede gesprek, en betrekt" in bk)
+    assert "Het tweede gesprek voert de participatieconsulent; die bespreekt daarin ook de uitkering." in bk
+    assert "met uitzondering van" not in docs["heuvelrode"]["beleidskader"].split("Brede intake en PIP")[-1][:400]
