@@ -103,6 +103,17 @@ def als_datum(waarde: Any) -> dt.date:
     return dt.date.fromisoformat(str(waarde))
 
 
+def _datum_of_geen(waarde: Any) -> dt.date | None:
+    """The date of a choice-file value, or None when it is empty or not a date (the schema
+    reports a bad date; the planning checks then have nothing to compare)."""
+    if not waarde:
+        return None
+    try:
+        return als_datum(waarde)
+    except (TypeError, ValueError):
+        return None
+
+
 def datum_tekst(d: dt.date | None) -> str:
     """``8 juli 2021`` (month names from the berichten catalogue)."""
     if d is None:
@@ -292,40 +303,28 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
                 besluit = _met_rib(besluit, als_datum(planning["rib"]), problemen)
         fasen.append(Fase(nummer, weken[nummer - 1], begin, eind, besluit))
 
-    versie = data.get("versie")
-    if isinstance(versie, Mapping) and versie.get("datum") and versie.get("status", "concept") == "concept":
-        try:
-            versiedatum = als_datum(versie["datum"])
-        except (TypeError, ValueError):
-            versiedatum = None                      # the schema reports a bad date
+    versie = data.get("versie") if isinstance(data.get("versie"), Mapping) else {}
+    versiedatum = _datum_of_geen(versie.get("datum"))
+    if versiedatum is not None and versie.get("status", "concept") == "concept":
         # the startnotitie is written in phase 1: the phase begins before this concept's date
         # (review K1), but its decision (or, without one, its end) comes after it
         eerste = fasen[0]
         einde = eerste.besluit.datum if eerste.besluit and eerste.besluit.datum else eerste.eind
-        if versiedatum is not None and einde < versiedatum:
+        if einde < versiedatum:
             problemen.append(Probleem(VOOR_VERSIEDATUM, "fasen_weken", fase=1, datum=versiedatum))
-        elif versiedatum is not None and eerste.begin > versiedatum and lijsten[COLLEGE]:
+        elif eerste.begin > versiedatum and lijsten[COLLEGE]:
             # only once the meetings are planned (an empty list: not planned yet, nothing to check;
             # a fresh `kit init` plans from the next possible year)
             problemen.append(Probleem(NA_VERSIEDATUM, "fasen_weken", fase=1, datum=versiedatum))
 
     # review3 M4: the adviestermijn of this version must not end before the adviesraad meets on it
     advies = data.get("advies")
-    termijn = advies.get("termijn") if isinstance(advies, Mapping) else None
-    if termijn:
-        try:
-            termijn_datum = als_datum(termijn)
-        except (TypeError, ValueError):
-            termijn_datum = None                    # the schema reports a bad date
-        vanaf = None
-        if isinstance(versie, Mapping) and versie.get("datum"):
-            try:
-                vanaf = als_datum(versie["datum"])
-            except (TypeError, ValueError):
-                vanaf = None
+    termijn_datum = _datum_of_geen(advies.get("termijn") if isinstance(advies, Mapping) else None)
+    if termijn_datum is not None:
+        vanaf = versiedatum
         geplande = sorted(f.besluit.adviesraad for f in fasen if f.besluit is not None
                           and f.besluit.adviesraad is not None and (vanaf is None or f.besluit.adviesraad >= vanaf))
-        if termijn_datum is not None and geplande and termijn_datum < geplande[0]:
+        if geplande and termijn_datum < geplande[0]:
             problemen.append(Probleem(ADVIESTERMIJN_VOOR_ADVIES, "advies.termijn", datum=termijn_datum,
                                       andere=geplande[0]))
 
