@@ -145,13 +145,20 @@ def _mark(choices: Any, keypath: str) -> tuple[Path | None, int | None]:
     return (m.file, m.line) if m is not None else (getattr(choices, "path", None), None)
 
 
-def _datum_plekken(data: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Dates a raadsvoorstel needs that the planning does not give: (key path, which)."""
+def _tijdpad(data: Mapping[str, Any]) -> Any:
+    """The computed planning, or None when the choice file's planning cannot be computed
+    (validate reports why); computed once for the date and decision points below."""
     from kit import tijdpad as tp
 
     try:
-        tijd = tp.bereken(data)
+        return tp.bereken(data)
     except (KeyError, TypeError, ValueError, OverflowError):
+        return None
+
+
+def _datum_plekken(data: Mapping[str, Any], tijd: Any) -> list[tuple[str, str]]:
+    """Dates a raadsvoorstel needs that the planning does not give: (key path, which)."""
+    if tijd is None:
         return []
     uit = []
     # review3 K5: a concept RIB has no date of sending; without a planned one it is an open point
@@ -204,17 +211,13 @@ def _bedrag_plekken(data: Mapping[str, Any]) -> list[str]:
     return uit
 
 
-def _besluit_plekken(data: Mapping[str, Any]) -> list[str]:
+def _besluit_plekken(data: Mapping[str, Any], tijd: Any) -> list[str]:
     """Review3 M1/M2: what the aanhef of a raadsbesluit (verordening, ontwerp-raadsbesluiten)
     names but the choice file does not yet hold: the kenmerk of the voorstel ("nr. …") and the
     dagtekening of the advice letter ("gelet op het advies van … van …"). The letter's date is
     open while the advice has not been given: no meeting date, or, in a concept, a meeting after
     the version date. Key paths, after the date placeholders (so earlier numbers stay)."""
-    from kit import tijdpad as tp
-
-    try:
-        tijd = tp.bereken(data)
-    except (KeyError, TypeError, ValueError, OverflowError):
+    if tijd is None:
         return []
     meta = data.get("versie") if isinstance(data.get("versie"), dict) else {}
     concept = meta.get("status", "concept") in ("concept", "ter_advisering")
@@ -248,25 +251,23 @@ def open_punten(choices: Any) -> list[OpenPunt]:
                                a.reden, a.bestand, a.regel, leeg=_leeg(waarde)))
         gezien.add(a.sleutel)
     data = choices.data if isinstance(choices.data, dict) else {}
-    for sleutel in _invulplekken():
-        if sleutel in gezien or not _leeg(_haal(data, sleutel)):
-            continue
+
+    def invullen(sleutel: str, reden: str = "") -> None:
         bestand, regel = _mark(choices, sleutel)
-        punten.append(OpenPunt(0, INVULLEN, sleutel, _label(sleutel), "", "", bestand, regel, leeg=True))
-    for sleutel in _bedrag_plekken(data):
-        if sleutel in gezien:
-            continue
-        bestand, regel = _mark(choices, sleutel)
-        punten.append(OpenPunt(0, INVULLEN, sleutel, _label(sleutel), "", "", bestand, regel, leeg=True))
-    for sleutel, _document in _datum_plekken(data):
-        bestand, regel = _mark(choices, sleutel)
-        punten.append(OpenPunt(0, INVULLEN, sleutel, _label(sleutel), "", "", bestand, regel, leeg=True))
-    for sleutel in _besluit_plekken(data):
-        if sleutel in gezien:
-            continue
-        bestand, regel = _mark(choices, sleutel)
-        reden = _taal()["reden_" + sleutel.rsplit(".", 1)[1]]
         punten.append(OpenPunt(0, INVULLEN, sleutel, _label(sleutel), "", reden, bestand, regel, leeg=True))
+
+    for sleutel in _invulplekken():
+        if sleutel not in gezien and _leeg(_haal(data, sleutel)):
+            invullen(sleutel)
+    for sleutel in _bedrag_plekken(data):
+        if sleutel not in gezien:
+            invullen(sleutel)
+    tijd = _tijdpad(data)
+    for sleutel, _document in _datum_plekken(data, tijd):
+        invullen(sleutel)
+    for sleutel in _besluit_plekken(data, tijd):
+        if sleutel not in gezien:
+            invullen(sleutel, _taal()["reden_" + sleutel.rsplit(".", 1)[1]])
     for i, p in enumerate(punten, start=1):
         p.nummer = i
     return punten
