@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.machinery
-import os
 import sys
-import tempfile
 import types
 from pathlib import Path
 
@@ -41,11 +39,16 @@ def sleutel(omgeving: jinja2.Environment, naam: str, bron: str) -> str:
     return h.hexdigest()[:40]
 
 
+def _pad(omgeving: jinja2.Environment, naam: str, bron: str) -> Path:
+    """Where the entry of template ``naam`` with source ``bron`` is (whether or not it exists)."""
+    return MAP / f"t_{sleutel(omgeving, naam, bron)}.py"
+
+
 def code(omgeving: jinja2.Environment, naam: str, bron: str, bestand: str) -> types.CodeType | None:
     """The compiled code of template ``naam`` (source ``bron`` read from ``bestand``), or None
     when there is no up-to-date entry. The code's file name is the template's, as if compiled
     from source, so messages name the template and its line."""
-    pad = MAP / f"t_{sleutel(omgeving, naam, bron)}.py"
+    pad = _pad(omgeving, naam, bron)
     try:
         if not pad.is_file():
             return None
@@ -60,52 +63,47 @@ def _met_bestand(gecompileerd: types.CodeType, bestand: str) -> types.CodeType:
     return gecompileerd.replace(co_filename=bestand, co_consts=consts)
 
 
-def _kit_sjablonen() -> tuple[jinja2.Environment, list[str]]:
+def _kit_sjablonen() -> tuple[jinja2.Environment, list[tuple[str, str, str, Path]]]:
+    """The environment of the kit's own templates, and per template: name, source, file, entry."""
     from kit.paden import SJABLONEN
     from kit.templating import maak_omgeving
 
     omgeving = maak_omgeving([SJABLONEN], bytecode_cache=None)
-    namen = sorted(n for n in omgeving.loader.list_templates() if n.endswith(".j2"))
-    return omgeving, namen
+    uit = []
+    for naam in sorted(n for n in omgeving.loader.list_templates() if n.endswith(".j2")):
+        bron, bestand, _ = omgeving.loader.get_source(omgeving, naam)
+        uit.append((naam, bron, bestand, _pad(omgeving, naam, bron)))
+    return omgeving, uit
 
 
 def ontbrekend() -> list[str]:
     """The kit templates without an up-to-date entry (empty after ``python -m kit.voorvertaald``)."""
-    omgeving, namen = _kit_sjablonen()
-    uit = []
-    for naam in namen:
-        bron, bestand, _ = omgeving.loader.get_source(omgeving, naam)
-        if not (MAP / f"t_{sleutel(omgeving, naam, bron)}.py").is_file():
-            uit.append(naam)
-    return uit
+    _, sjablonen = _kit_sjablonen()
+    return [naam for naam, _, _, doel in sjablonen if not doel.is_file()]
 
 
 def schrijf_alle() -> int:
     """(Re)write every entry; remove entries no template needs any more. Returns the count."""
-    omgeving, namen = _kit_sjablonen()
+    from kit.manifest import schrijf_atomisch
+
+    omgeving, sjablonen = _kit_sjablonen()
     MAP.mkdir(exist_ok=True)
-    nodig = set()
-    for naam in namen:
-        bron, bestand, _ = omgeving.loader.get_source(omgeving, naam)
-        doel = MAP / f"t_{sleutel(omgeving, naam, bron)}.py"
-        nodig.add(doel.name)
+    for naam, bron, bestand, doel in sjablonen:
         if doel.is_file():
             continue
         try:
             python = omgeving.compile(bron, naam, bestand, raw=True)
         except jinja2.TemplateSyntaxError:  # a broken template: rendering it gives the Dutch message
             continue
-        fd, tijdelijk = tempfile.mkstemp(dir=MAP, prefix=".t_", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(python)
-        os.replace(tijdelijk, doel)
-    for oud in [*MAP.glob("t_*.py"), *MAP.glob(".t_*.tmp")]:  # stale entries, leftovers of a killed run
+        schrijf_atomisch(doel, python.encode("utf-8"))
+    nodig = {doel.name for *_, doel in sjablonen}
+    for oud in [*MAP.glob("t_*.py"), *MAP.glob(".t_*")]:  # stale entries, leftovers of a killed run
         if oud.name not in nodig:
             oud.unlink()
     import compileall
 
     compileall.compile_dir(str(MAP), quiet=2, force=False)
-    return len(namen)
+    return len(sjablonen)
 
 
 if __name__ == "__main__":  # pragma: no cover - exercised by make install and tests/test_voorvertaald.py
