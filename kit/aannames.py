@@ -563,9 +563,10 @@ def _dekt(keuze: str, sleutel: str) -> bool:
 def gebruik(document: Any, punten: list[OpenPunt], geheugen: dict | None = None) -> list[OpenPunt]:
     """Where each point is used in ``document`` (filled into copies of the points) and, under
     each heading whose ``keuzes`` rest on a point that has no inline marker in its section, a
-    paragraph with those markers. Changes ``document.blokken`` in place. ``geheugen``: the
-    markers found per block, kept by the caller between two calls on documents that share
-    blocks (the document, then the document with its annex)."""
+    paragraph with those markers. Changes ``document.blokken`` in place. ``geheugen``: kept by
+    the caller between two calls on documents that share blocks (the document, then the
+    document with its annex): the markers found per block (by ``id``) and the points each
+    choice key rests on (by ``("keuze", key)``)."""
     from kit.model import Blok, Run
 
     patroon = markering_patroon()

@@ -38,6 +38,12 @@ _SPECIAAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff
 _GETAL = re.compile(r"^[−\-]?(€\s?)?[\d.]+(,\d+)?(\s?%)?$")
 
 
+def _cijferkolom(rijen: list[list[str]], c: int) -> bool:
+    """Column ``c`` holds figures only (below the header row; empty cells aside)."""
+    waarden = [r[c].strip() for r in rijen[1:] if c < len(r) and r[c].strip()]
+    return bool(waarden) and all(_GETAL.match(w) for w in waarden)
+
+
 # ------------------------------------------------------------------------------- small XML pieces
 
 def xml_schoon(tekst: str, breuk: str = " ") -> str:
@@ -688,11 +694,7 @@ class _Lichaam:
         delen.append("</w:tblGrid>")
         # a column of figures is right-aligned as a whole, its header too; the first column holds
         # the row labels (a year, a name) and stays left-aligned, like any column with text in it
-        cijfers = [
-            c > 0 and any(c < len(r) and r[c].strip() for r in b.rijen[1:])
-            and all(_GETAL.match(r[c].strip()) for r in b.rijen[1:] if c < len(r) and r[c].strip())
-            for c in range(kolommen)
-        ]
+        cijfers = [c > 0 and _cijferkolom(b.rijen, c) for c in range(kolommen)]
         for i, rij in enumerate(b.rijen):
             kop = i == 0
             # a row never splits over two pages (w:cantSplit); the header row repeats on each page
