@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from kit.manifest import sha256_bestand
+from processen import opdrachtregels, soffice_voor
 from kit.render import DOCUMENTEN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,19 +162,6 @@ def test_expliciet_genoemd_vreemd_bestand(tmp_path, soort):
     assert str(pad) in r.stdout + r.stderr
 
 
-def _soffice_onder(pad: Path) -> list[int]:
-    pids = []
-    for p in Path("/proc").iterdir():
-        if p.name.isdigit():
-            try:
-                cmd = (p / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-            except OSError:
-                continue
-            if "--outdir" in cmd and str(pad) in cmd:  # the soffice script, oosplash or soffice.bin
-                pids.append(int(p.name))
-    return pids
-
-
 def _proces(pid: int) -> str:
     try:
         status = Path(f"/proc/{pid}/status").read_text()
@@ -198,17 +186,17 @@ def test_ctrl_c_in_batch_stopt_werkers_en_libreoffice(tmp_path):
                          env=env(), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          start_new_session=True)
     eind = time.monotonic() + 400
-    while time.monotonic() < eind and not _soffice_onder(uit) and p.poll() is None:
+    while time.monotonic() < eind and not soffice_voor(uit) and p.poll() is None:
         time.sleep(0.05)
-    assert _soffice_onder(uit), p.communicate()
+    assert soffice_voor(uit), p.communicate()
     os.killpg(p.pid, signal.SIGINT)  # what Ctrl-C on the terminal does: the whole process group
     out, err = p.communicate(timeout=120)
     assert p.returncode == 130, (out, err)
     assert "Onderbroken" in err and "Traceback" not in err, err
     eind = time.monotonic() + 5
-    while time.monotonic() < eind and _soffice_onder(uit):
+    while time.monotonic() < eind and soffice_voor(uit):
         time.sleep(0.1)
-    over = _soffice_onder(uit)
+    over = soffice_voor(uit)
     assert not over, ("LibreOffice outlived the batch", [_proces(q) for q in over], err)
     r = subprocess.run([sys.executable, "-m", "kit", "batch", str(bron), "-o", str(uit), "--jobs", "2", "--pdf"],
                        capture_output=True, text=True, env=env(), cwd=tmp_path, timeout=600)
@@ -234,16 +222,7 @@ def test_kill_9_van_de_batch_laat_geen_werkers_achter(tmp_path):
     p.wait()
 
     def werkers() -> list[str]:
-        uit_ = []
-        for q in Path("/proc").iterdir():
-            if q.name.isdigit():
-                try:
-                    cmd = (q / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-                except OSError:
-                    continue
-                if "batch" in cmd and str(bron) in cmd:
-                    uit_.append(cmd)
-        return uit_
+        return [cmd for _, cmd in opdrachtregels() if "batch" in cmd and str(bron) in cmd]
 
     eind = time.monotonic() + 10
     while time.monotonic() < eind and werkers():

@@ -30,6 +30,7 @@ from click.testing import CliRunner
 
 from kit.cli import cli
 from kit.manifest import sha256_bestand
+from processen import soffice_voor
 from kit.render import DOCUMENTEN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -415,7 +416,7 @@ def test_volle_schijf_gesimuleerd(tmp_path):
 def _profielen(map_: Path) -> set[Path]:
     """The LibreOffice profile folders of the processes writing into ``map_``."""
     uit = set()
-    for pid in _soffice_voor(map_):
+    for pid in soffice_voor(map_):
         try:
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except OSError:
@@ -426,31 +427,16 @@ def _profielen(map_: Path) -> set[Path]:
     return uit
 
 
-def _soffice_voor(map_: Path) -> list[int]:
-    """Running LibreOffice processes that write into ``map_``."""
-    pids = []
-    for p in Path("/proc").iterdir():
-        if not p.name.isdigit():
-            continue
-        try:
-            cmd = (p / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-        except OSError:
-            continue
-        if "--outdir" in cmd and str(map_) in cmd:  # the soffice script, oosplash or soffice.bin
-            pids.append(int(p.name))
-    return pids
-
-
 def _start_pdf_en_wacht(tmp_path: Path, uit: Path) -> subprocess.Popen:
     p = subprocess.Popen([sys.executable, "-m", "kit", "render", str(VOORBEELD), "-o", str(uit), "--pdf"],
                          env=env(), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     map_ = uit / "heuvelrode"
     eind = time.monotonic() + 400  # a busy machine: the documents come first
-    while time.monotonic() < eind and not _soffice_voor(map_):
+    while time.monotonic() < eind and not soffice_voor(map_):
         if p.poll() is not None:
             pytest.fail(f"render ended before LibreOffice started: {p.communicate()}")
         time.sleep(0.05)
-    assert _soffice_voor(map_), ("LibreOffice did not start", list(map_.iterdir()) if map_.exists() else None)
+    assert soffice_voor(map_), ("LibreOffice did not start", list(map_.iterdir()) if map_.exists() else None)
     time.sleep(0.3)
     return p
 
@@ -458,7 +444,7 @@ def _start_pdf_en_wacht(tmp_path: Path, uit: Path) -> subprocess.Popen:
 def _weg(map_: Path, seconden: float = 15) -> bool:
     eind = time.monotonic() + seconden
     while time.monotonic() < eind:
-        if not _soffice_voor(map_):
+        if not soffice_voor(map_):
             return True
         time.sleep(0.1)
     return False
