@@ -29,6 +29,7 @@ from typing import Any, Iterator
 import yaml
 
 from kit.berichten import bericht, heeft_bericht, os_reden
+from kit.context import kale_slug as slug  # the output folder's rule; empty without a letter or digit
 from kit.errors import InputError, Refused, UsageError
 from kit.manifest import schrijf_nieuw
 
@@ -46,14 +47,6 @@ _DATUM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 # --- names and paths -------------------------------------------------------------------------
-
-
-def slug(naam: str) -> str:
-    """``'Súdwest-Fryslân'`` → ``'sudwest-fryslan'`` (the output folder's rule,
-    :func:`kit.context.slug`); empty when the name has no letter or digit."""
-    from kit.context import kale_slug
-
-    return kale_slug(naam)
 
 
 def _controleer_naam(naam: str) -> str:
