@@ -70,21 +70,46 @@ def xml_tekst(tekst: str, breuk: str = " ") -> str:
     return tekst.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+#: a plain run's XML around its text (the common case of :func:`run_xml`, built without calls)
+_RUN_OPEN = '<w:r><w:t xml:space="preserve">'
+_RUN_OPEN_VET = '<w:r><w:rPr><w:b/><w:bCs/></w:rPr><w:t xml:space="preserve">'
+_RUN_SLUIT = "</w:t></w:r>"
+#: a run whose text holds none of these is written as is: nothing to escape, clean, no marker
+_BIJZONDER_IN_RUN = re.compile('[\\[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
+
+
 def run_xml(run: Run, *, verwijderd: bool = False, rpr: str = "") -> str:
     """One ``<w:r>``. ``verwijderd``: ``w:delText`` (for a run inside ``<w:del>``)."""
+    if run.regelbreuk:
+        eigenschappen = ("<w:b/><w:bCs/>" if run.vet else "") + rpr
+        rpr_xml = f"<w:rPr>{eigenschappen}</w:rPr>" if eigenschappen else ""
+        return f"<w:r>{rpr_xml}<w:br/></w:r>"
+    tekst = run.tekst
+    if _SPECIAAL.search(tekst) is None:
+        if not verwijderd and not rpr:  # the common case
+            return (_RUN_OPEN_VET if run.vet else _RUN_OPEN) + tekst + _RUN_SLUIT
+    else:
+        tekst = xml_tekst(tekst, breuk="\x0b")
     eigenschappen = ("<w:b/><w:bCs/>" if run.vet else "") + rpr
     rpr_xml = f"<w:rPr>{eigenschappen}</w:rPr>" if eigenschappen else ""
-    if run.regelbreuk:
-        return f"<w:r>{rpr_xml}<w:br/></w:r>"
     tag = "w:delText" if verwijderd else "w:t"
-    tekst = xml_tekst(run.tekst, breuk="\x0b")
     if "\x0b" in tekst:  # Word's soft line break in user text: a real line break
         tekst = tekst.replace("\x0b", f'</{tag}><w:br/><{tag} xml:space="preserve">')
     return f'<w:r>{rpr_xml}<{tag} xml:space="preserve">{tekst}</{tag}></w:r>'
 
 
 def runs_xml(runs: list[Run], **kw: Any) -> str:
-    return "".join(_run_met_markering(r, **kw) for r in runs)
+    """The runs, markers of open points highlighted (:func:`_run_met_markering`)."""
+    if kw:
+        return "".join([_run_met_markering(r, **kw) for r in runs])
+    uit = []
+    for r in runs:
+        tekst = r.tekst
+        if r.regelbreuk or _BIJZONDER_IN_RUN.search(tekst) is not None:
+            uit.append(_run_met_markering(r))
+        else:  # the common case, inlined: plain text without a marker
+            uit.append((_RUN_OPEN_VET if r.vet else _RUN_OPEN) + tekst + _RUN_SLUIT)
+    return "".join(uit)
 
 
 _MARKERING: list = []
@@ -123,14 +148,24 @@ def tab_xml() -> str:
     return "<w:r><w:tab/></w:r>"
 
 
+#: ``ppr_xml`` per (style id, extra properties): a document has a handful of combinations
+_PPR: dict[tuple[str | None, str], str] = {}
+
+
 def ppr_xml(stijl_id: str | None = None, extra: str = "") -> str:
-    inhoud = (f'<w:pStyle w:val="{xml_tekst(stijl_id)}"/>' if stijl_id else "") + extra
-    return f"<w:pPr>{inhoud}</w:pPr>" if inhoud else ""
+    sleutel = (stijl_id, extra)
+    ppr = _PPR.get(sleutel)
+    if ppr is None:
+        inhoud = (f'<w:pStyle w:val="{xml_tekst(stijl_id)}"/>' if stijl_id else "") + extra
+        ppr = f"<w:pPr>{inhoud}</w:pPr>" if inhoud else ""
+        if len(_PPR) < 1024:  # bounded: a pathological huisstijl cannot grow it without end
+            _PPR[sleutel] = ppr
+    return ppr
 
 
 def alinea_xml(inhoud: str, stijl_id: str | None = None, ppr_extra: str = "") -> str:
     """A ``<w:p>`` around already generated run XML."""
-    return f"<w:p>{ppr_xml(stijl_id, ppr_extra)}{inhoud}</w:p>"
+    return "<w:p>" + ppr_xml(stijl_id, ppr_extra) + inhoud + "</w:p>"
 
 
 def bookmark_xml(naam: str, nummer: int, inhoud: str) -> str:
