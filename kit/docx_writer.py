@@ -44,6 +44,20 @@ def _cijferkolom(rijen: list[list[str]], c: int) -> bool:
     return bool(waarden) and all(_GETAL.match(w) for w in waarden)
 
 
+def _cel_runs(cel: str, vet: bool) -> list[Run]:
+    """The runs of a table cell: its lines, a line break between them."""
+    runs: list[Run] = []
+    for j, stuk in enumerate(cel.split("\n")):
+        if j:
+            runs.append(Run("", regelbreuk=True))
+        runs.append(Run(stuk, vet=vet))
+    return runs
+
+
+#: the shading of a table's header row
+_KOP_SCHADUW = '<w:shd w:val="clear" w:color="auto" w:fill="DCE3EC"/>'
+
+
 # ------------------------------------------------------------------------------- small XML pieces
 
 def xml_schoon(tekst: str, breuk: str = " ") -> str:
@@ -76,6 +90,10 @@ _RUN_OPEN_VET = '<w:r><w:rPr><w:b/><w:bCs/></w:rPr><w:t xml:space="preserve">'
 _RUN_SLUIT = "</w:t></w:r>"
 #: a run whose text holds none of these is written as is: nothing to escape, clean, no marker
 _BIJZONDER_IN_RUN = re.compile('[\\[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
+
+
+#: a table cell holding none of these is one plain run (no line break, escape or marker)
+_BIJZONDER_IN_CEL = re.compile('[\\[&<>"\n\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
 
 
 def run_xml(run: Run, *, verwijderd: bool = False, rpr: str = "") -> str:
@@ -728,26 +746,27 @@ class _Lichaam:
         delen.append(f'<w:gridCol w:w="{kol}"/>' * kolommen)
         delen.append("</w:tblGrid>")
         # a column of figures is right-aligned as a whole, its header too; the first column holds
-        # the row labels (a year, a name) and stays left-aligned, like any column with text in it
-        cijfers = [c > 0 and _cijferkolom(b.rijen, c) for c in range(kolommen)]
+        # the row labels (a year, a name) and stays left-aligned, like any column with text in it.
+        # Each cell opens with the same XML per column (header row / other rows): built once here.
+        rechts = ['<w:jc w:val="right"/>' if c > 0 and _cijferkolom(b.rijen, c) else "" for c in range(kolommen)]
+        tcw = f'<w:tcW w:w="{kol}" w:type="dxa"/>'
+        stijl = self.s_tabeltekst
+        cel_kop = [f"<w:tc><w:tcPr>{tcw}{_KOP_SCHADUW}</w:tcPr><w:p>" + ppr_xml(stijl, r + "<w:keepNext/>")
+                   for r in rechts]
+        cel_rij = [f"<w:tc><w:tcPr>{tcw}</w:tcPr><w:p>" + ppr_xml(stijl, r) for r in rechts]
         for i, rij in enumerate(b.rijen):
             kop = i == 0
             # a row never splits over two pages (w:cantSplit); the header row repeats on each page
-            delen.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if kop else "") + "</w:trPr>")
-            for c in range(kolommen):
-                cel = rij[c] if c < len(rij) else ""
-                runs: list[Run] = []
-                for j, stuk in enumerate(cel.split("\n")):
-                    if j:
-                        runs.append(Run("", regelbreuk=True))
-                    runs.append(Run(stuk, vet=kop))
-                rechts = '<w:jc w:val="right"/>' if cijfers[c] else ""
-                schaduw = '<w:shd w:val="clear" w:color="auto" w:fill="DCE3EC"/>' if kop else ""
-                delen.append(
-                    f'<w:tc><w:tcPr><w:tcW w:w="{kol}" w:type="dxa"/>{schaduw}</w:tcPr>'
-                    + alinea_xml(runs_xml(runs), self.s_tabeltekst, rechts + ("<w:keepNext/>" if kop else ""))
-                    + "</w:tc>"
-                )
+            delen.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if kop
+                         else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            run_open = _RUN_OPEN_VET if kop else _RUN_OPEN
+            if len(rij) < kolommen:
+                rij = list(rij) + [""] * (kolommen - len(rij))
+            for open_, cel in zip(cel_kop if kop else cel_rij, rij):
+                if _BIJZONDER_IN_CEL.search(cel) is None:  # one plain run: written directly
+                    delen.append(open_ + run_open + cel + "</w:t></w:r></w:p></w:tc>")
+                else:
+                    delen.append(open_ + runs_xml(_cel_runs(cel, kop)) + "</w:p></w:tc>")
             delen.append("</w:tr>")
         delen.append("</w:tbl>")
         # an empty paragraph after a table keeps the next table or heading apart. Its mark is
