@@ -164,8 +164,20 @@ def _run_met_markering(run: Run, **kw: Any) -> str:
     return "".join(delen)
 
 
+def _tekst_run(tekst: str, vet: bool = False) -> str:
+    """``run_xml(Run(tekst, vet=vet))`` without building the ``Run`` (labels, headings, captions)."""
+    if _SPECIAAL.search(tekst) is None:
+        return (_RUN_OPEN_VET if vet else _RUN_OPEN) + tekst + _RUN_SLUIT
+    return run_xml(Run(tekst, vet=vet))
+
+
+_TAB = "<w:r><w:tab/></w:r>"
+#: the bullet and tab before an item of a list without labels
+_OPSOMMINGSTEKEN = _RUN_OPEN + "•" + _RUN_SLUIT + _TAB
+
+
 def tab_xml() -> str:
-    return "<w:r><w:tab/></w:r>"
+    return _TAB
 
 
 #: ``ppr_xml`` per (style id, extra properties): a document has a handful of combinations
@@ -686,20 +698,22 @@ class _Lichaam:
         return bookmark_xml(naam, nummer, inhoud)
 
     def xml(self) -> str:
-        return "".join(self.blok(b) for b in self.doc.blokken)
+        blok = self.blok
+        return "".join([blok(b) for b in self.doc.blokken])
 
     def blok(self, b: Blok) -> str:
-        if b.soort == "kop":
-            return self.kop(b)
-        if b.soort == "alinea":
+        soort = b.soort  # the most frequent kinds first
+        if soort == "alinea":
             return self.alinea(b)
-        if b.soort == "lijst":
+        if soort == "kop":
+            return self.kop(b)
+        if soort == "lijst":
             return self.lijst(b)
-        if b.soort == "tabel":
+        if soort == "tabel":
             return self.tabel(b)
-        if b.soort == "figuur":
+        if soort == "figuur":
             return self.figuur(b)
-        if b.soort == "pagina":
+        if soort == "pagina":
             return pagina_xml()
         return ""
 
@@ -711,7 +725,7 @@ class _Lichaam:
             extra += "<w:pageBreakBefore/>"
         if not sid:
             extra += f'<w:outlineLvl w:val="{b.niveau - 1}"/>'
-        run = run_xml(Run(b.kop_tekst, vet=not sid))
+        run = _tekst_run(b.kop_tekst, vet=not sid)
         return alinea_xml(self._bm(bookmark_naam(b.id), run), sid, extra)
 
     def _eigen_stijl(self, b: Blok) -> str | None:
@@ -719,20 +733,20 @@ class _Lichaam:
 
     def alinea(self, b: Blok) -> str:
         if b.lid and b.label:
-            inhoud = run_xml(Run(b.label)) + tab_xml() + runs_xml(b.runs)
+            inhoud = _tekst_run(b.label) + _TAB + runs_xml(b.runs)
             return alinea_xml(inhoud, self._eigen_stijl(b) or self.s_lid)
         return alinea_xml(runs_xml(b.runs), self._eigen_stijl(b))
 
     def lijst(self, b: Blok) -> str:
         if b.label:
-            inhoud = run_xml(Run(b.label)) + tab_xml() + runs_xml(b.runs)
+            inhoud = _tekst_run(b.label) + _TAB + runs_xml(b.runs)
             return alinea_xml(inhoud, self._eigen_stijl(b) or self.s_lijst)
-        inhoud = run_xml(Run("•")) + tab_xml() + runs_xml(b.runs)
+        inhoud = _OPSOMMINGSTEKEN + runs_xml(b.runs)
         return alinea_xml(inhoud, self._eigen_stijl(b) or self.s_opsomming)
 
     def _bijschrift(self, b: Blok) -> str:
         tekst = f"{b.label}. {b.titel}" if b.titel else b.label
-        return alinea_xml(self._bm(bookmark_naam(b.anker), run_xml(Run(tekst))), self.s_bijschrift,
+        return alinea_xml(self._bm(bookmark_naam(b.anker), _tekst_run(tekst)), self.s_bijschrift,
                           "" if self.s_bijschrift else "<w:keepNext/>")
 
     def tabel(self, b: Blok) -> str:
