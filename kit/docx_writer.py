@@ -644,6 +644,37 @@ def comprimeer(data: bytes, niveau: int = 3) -> tuple[int, int, bytes]:
     return zlib.crc32(data) & 0xFFFFFFFF, len(data), c.compress(data) + c.flush()
 
 
+#: (name, crc, compressed size, size) → (local header, central record up to its offset field)
+#: of the pre-compressed entries (the huisstijl's fixed parts, charts): they recur in every
+#: document with the same headers
+_ZIP_KOPPEN: dict[tuple[str, int, int, int], tuple[bytes, bytes]] = {}
+
+
+def _zip_koppen(naam: str, crc: int, gecomprimeerd: int, grootte: int, bewaar: bool) -> tuple[bytes, bytes]:
+    """The local file header of an entry and its central directory record without the
+    trailing ``offset`` field and name (``struct`` with ``<``: fields are packed without gaps).
+    ``bewaar``: keep them for the next document (an entry that recurs)."""
+    sleutel = (naam, crc, gecomprimeerd, grootte)
+    koppen = _ZIP_KOPPEN.get(sleutel) if bewaar else None
+    if koppen is None:
+        naam_b = naam.encode("utf-8")
+        vlag = 0x800 if not naam.isascii() else 0
+        lokaal = struct.pack(
+            "<IHHHHHIIIHH", 0x04034B50, 20, vlag, 8, _DOS_TIJD, _DOS_DATUM,
+            crc, gecomprimeerd, grootte, len(naam_b), 0,
+        ) + naam_b
+        centraal = struct.pack(
+            "<IHHHHHHIIIHHHHHI", 0x02014B50, (3 << 8) | 20, 20, vlag, 8, _DOS_TIJD, _DOS_DATUM,
+            crc, gecomprimeerd, grootte, len(naam_b), 0, 0, 0, 0, 0o644 << 16,
+        )
+        koppen = (lokaal, centraal)
+        if bewaar:
+            if len(_ZIP_KOPPEN) >= 4096:  # bounded, whatever the huisstijls and charts
+                _ZIP_KOPPEN.clear()
+            _ZIP_KOPPEN[sleutel] = koppen
+    return koppen
+
+
 def _zip(entries: list[tuple[str, bytes | tuple[int, int, bytes]]]) -> bytes:
     """A zip with the given entry order, a fixed time (1980-01-01) and fixed attributes.
 
@@ -654,19 +685,12 @@ def _zip(entries: list[tuple[str, bytes | tuple[int, int, bytes]]]) -> bytes:
     centraal: list[bytes] = []
     positie = 0
     for naam, data in entries:
-        crc, grootte, gecomprimeerd = data if isinstance(data, tuple) else comprimeer(data)
-        naam_b = naam.encode("utf-8")
-        vlag = 0x800 if not naam.isascii() else 0
-        kop = struct.pack(
-            "<IHHHHHIIIHH", 0x04034B50, 20, vlag, 8, _DOS_TIJD, _DOS_DATUM,
-            crc, len(gecomprimeerd), grootte, len(naam_b), 0,
-        ) + naam_b
+        vast = isinstance(data, tuple)
+        crc, grootte, gecomprimeerd = data if vast else comprimeer(data)
+        kop, centraal_kop = _zip_koppen(naam, crc, len(gecomprimeerd), grootte, vast)
         lokaal.append(kop)
         lokaal.append(gecomprimeerd)
-        centraal.append(struct.pack(
-            "<IHHHHHHIIIHHHHHII", 0x02014B50, (3 << 8) | 20, 20, vlag, 8, _DOS_TIJD, _DOS_DATUM,
-            crc, len(gecomprimeerd), grootte, len(naam_b), 0, 0, 0, 0, 0o644 << 16, positie,
-        ) + naam_b)
+        centraal.append(centraal_kop + struct.pack("<I", positie) + kop[30:])  # kop[30:]: the name
         positie += len(kop) + len(gecomprimeerd)
     cd = b"".join(centraal)
     eind = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(cd), positie, 0)
