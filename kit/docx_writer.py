@@ -366,6 +366,7 @@ class Huisstijl:
         )
         self._grafiekstijl: Any = None
         self._grafiek_delen: dict[Any, tuple[tuple[int, int, bytes], tuple[int, int, bytes]]] = {}
+        self._grafiek_verwijzingen_memo: dict[tuple[tuple[str, int], ...], tuple[Any, Any, list[Any]]] = {}
 
     @staticmethod
     def _hoofddeel(namen: Mapping[str, _Deel]) -> str:
@@ -464,31 +465,46 @@ class Huisstijl:
     def _grafieken_toevoegen(self, grafieken: list[tuple[str, int, Any]],
                              vervangen: dict[str, Any]) -> list[tuple[str, bytes | tuple[int, int, bytes]]]:
         """Relationships, content types and parts of the body's charts (``(rId, n, Grafiek)``)."""
+        map_ = self.map
+        rels, ct, chart_rels = self._grafiek_verwijzingen(tuple((rid, n) for rid, n, _ in grafieken))
+        vervangen[self.rels_naam] = rels
+        vervangen["[Content_Types].xml"] = ct
+        nieuw: list[tuple[str, bytes | tuple[int, int, bytes]]] = []
+        for (_rid, n, grafiek), rels_n in zip(grafieken, chart_rels):
+            chart, werkmap = self.grafiek_delen(grafiek)
+            nieuw += [
+                (f"{map_}charts/kit_grafiek{n}.xml", chart),
+                (f"{map_}charts/_rels/kit_grafiek{n}.xml.rels", rels_n),
+                (f"{map_}embeddings/kit_grafiek{n}.xlsx", werkmap),
+            ]
+        return nieuw
+
+    def _grafiek_verwijzingen(self, verwijzingen: tuple[tuple[str, int], ...]) -> tuple[Any, Any, list[Any]]:
+        """The main part's relationships, the content types and each chart's relationships for
+        charts ``(rId, n)``, compressed: they depend on nothing else, so every document with the
+        same charts' numbering shares them (once per process)."""
         from kit.grafiek_xml import CT_GRAFIEK, CT_XLSX, REL_GRAFIEK, chart_rels
 
+        delen = self._grafiek_verwijzingen_memo.get(verwijzingen)
+        if delen is not None:
+            return delen
         map_ = self.map
         rels = next(d.data for d in self.delen if d.naam == self.rels_naam).decode("utf-8")
         rels = rels.replace("</Relationships>", "".join(
             f'<Relationship Id="{rid}" Type="{REL_GRAFIEK}" Target="charts/kit_grafiek{n}.xml"/>'
-            for rid, n, _ in grafieken) + "</Relationships>")
-        vervangen[self.rels_naam] = rels.encode("utf-8")
+            for rid, n in verwijzingen) + "</Relationships>")
         ct = self.content_types
         if 'Extension="xlsx"' not in ct:
             ct = ct.replace("</Types>", f'<Default Extension="xlsx" ContentType="{CT_XLSX}"/></Types>')
         ct = ct.replace("</Types>", "".join(
             f'<Override PartName="/{map_}charts/kit_grafiek{n}.xml" ContentType="{CT_GRAFIEK}"/>'
-            for _, n, _ in grafieken) + "</Types>")
-        vervangen["[Content_Types].xml"] = ct.encode("utf-8")
-        nieuw: list[tuple[str, bytes | tuple[int, int, bytes]]] = []
-        for _rid, n, grafiek in grafieken:
-            chart, werkmap = self.grafiek_delen(grafiek)
-            bestand = f"kit_grafiek{n}.xlsx"
-            nieuw += [
-                (f"{map_}charts/kit_grafiek{n}.xml", chart),
-                (f"{map_}charts/_rels/kit_grafiek{n}.xml.rels", chart_rels(bestand).encode("utf-8")),
-                (f"{map_}embeddings/{bestand}", werkmap),
-            ]
-        return nieuw
+            for _, n in verwijzingen) + "</Types>")
+        delen = (comprimeer(rels.encode("utf-8")), comprimeer(ct.encode("utf-8")),
+                 [comprimeer(chart_rels(f"kit_grafiek{n}.xlsx").encode("utf-8")) for _, n in verwijzingen])
+        if len(self._grafiek_verwijzingen_memo) >= 64:
+            self._grafiek_verwijzingen_memo.clear()
+        self._grafiek_verwijzingen_memo[verwijzingen] = delen
+        return delen
 
     def _core_toevoegen(self) -> dict[str, bytes]:
         ct = self.content_types.replace(
