@@ -708,9 +708,10 @@ def _zip(entries: list[tuple[str, bytes | tuple[int, int, bytes]]]) -> bytes:
         lokaal.append(gecomprimeerd)
         centraal.append(centraal_kop + struct.pack("<I", positie) + kop[30:])  # kop[30:]: the name
         positie += len(kop) + len(gecomprimeerd)
-    cd = b"".join(centraal)
-    eind = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(cd), positie, 0)
-    return b"".join(lokaal) + cd + eind
+    grootte_cd = sum(map(len, centraal))
+    lokaal += centraal
+    lokaal.append(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), grootte_cd, positie, 0))
+    return b"".join(lokaal)  # one copy of the whole archive
 
 
 # ------------------------------------------------------------------------------- the body
