@@ -752,6 +752,7 @@ class Sjablonen:
         mappen = ([self.extra_map] if self.extra_map else []) + [self.basis]
         self.vertrouwd = self.extra_map is None and os.path.realpath(self.basis) == os.path.realpath(SJABLONEN)
         self.env = maak_omgeving(mappen, vertrouwd=self.vertrouwd)
+        self._eigen_bestanden: dict[tuple[str, ...], set[Path]] = {}
 
     def bestaat(self, document: str) -> bool:
         naam = DOCUMENTEN.get(document, document)
@@ -762,22 +763,30 @@ class Sjablonen:
         return True
 
     def bestanden(self, documenten: Iterable[str]) -> list[Path]:
-        """The files a render of ``documenten`` reads (for the manifest), sorted."""
+        """The files a render of ``documenten`` reads (for the manifest), sorted. The kit's own
+        part is listed once per process (its templates, too, are read once per environment)."""
+        documenten = tuple(documenten)
         uit: set[Path] = set()
-        bronnen = ([self.extra_map] if self.extra_map else []) + [self.basis]
-        for bron in bronnen:
-            eigen = (lambda p: p.is_file()) if bron == self.basis else (lambda p, b=bron: _eigen_bestand(p, b))
-            if bron.is_file():
-                uit.add(bron)
-                continue
-            for document in documenten:
-                map_ = bron / Path(DOCUMENTEN.get(document, document)).parent
-                if map_.is_dir():
-                    uit.update(p for p in map_.rglob("*") if eigen(p))
-            gedeeld = bron / "_gedeeld"
-            if gedeeld.is_dir():
-                uit.update(p for p in gedeeld.rglob("*.j2") if eigen(p))
+        if self.extra_map is not None:
+            uit.update(self._bestanden_in(self.extra_map, documenten))
+        if documenten not in self._eigen_bestanden:
+            self._eigen_bestanden[documenten] = self._bestanden_in(self.basis, documenten)
+        uit.update(self._eigen_bestanden[documenten])
         return sorted(uit)
+
+    def _bestanden_in(self, bron: Path, documenten: tuple[str, ...]) -> set[Path]:
+        if bron.is_file():
+            return {bron}
+        eigen = (lambda p: p.is_file()) if bron == self.basis else (lambda p: _eigen_bestand(p, bron))
+        uit: set[Path] = set()
+        for document in documenten:
+            map_ = bron / Path(DOCUMENTEN.get(document, document)).parent
+            if map_.is_dir():
+                uit.update(p for p in map_.rglob("*") if eigen(p))
+        gedeeld = bron / "_gedeeld"
+        if gedeeld.is_dir():
+            uit.update(p for p in gedeeld.rglob("*.j2") if eigen(p))
+        return uit
 
     def sjabloon(self, document: str) -> jinja2.Template:
         naam = DOCUMENTEN.get(document, document)
