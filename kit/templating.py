@@ -408,6 +408,18 @@ class _Vertrouwd(_KitTaal, jinja2.Environment):
     is data in both: it is never compiled. The output is byte for byte the same in both
     environments (tests/test_templating_vertrouwd.py)."""
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # Jinja's own order (the attribute, then the item), one call less per lookup
+        if type(obj) is dict:
+            if attribute not in _DICT_ATTRIBUTEN and attribute in obj:
+                return obj[attribute]
+        else:
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass
+        return jinja2.Environment.getattr(self, obj, attribute)
+
 
 class _Omgeving(_KitTaal, _Begrensd, SandboxedEnvironment):
 
@@ -823,13 +835,19 @@ def render_veilig(sjabloon: jinja2.Template, context: Mapping[str, Any], max_uit
     token = _BUDGET.set(budget)
     delen: list[str] = []
     # the address-space limit guards a gemeente's own templates; the kit's own need none
-    herstel = _geen_grens if isinstance(sjabloon.environment, _Vertrouwd) else _geheugengrens()
+    vertrouwd = isinstance(sjabloon.environment, _Vertrouwd)
+    herstel = _geen_grens if vertrouwd else _geheugengrens()
     try:
-        for stuk in sjabloon.generate(context):
-            budget.uitvoer += len(stuk)
-            if budget.uitvoer > max_uitvoer:
+        if vertrouwd:  # the kit's own templates: in one piece, the size checked at the end
+            delen.append(sjabloon.render(context))
+            if len(delen[0]) > max_uitvoer:
                 raise SjabloonFout(bericht("sjabloon.te_veel_uitvoer", max=getal(max_uitvoer)))
-            delen.append(stuk)
+        else:
+            for stuk in sjabloon.generate(context):
+                budget.uitvoer += len(stuk)
+                if budget.uitvoer > max_uitvoer:
+                    raise SjabloonFout(bericht("sjabloon.te_veel_uitvoer", max=getal(max_uitvoer)))
+                delen.append(stuk)
     except SjabloonFout as e:
         delen.clear()
         herstel()
