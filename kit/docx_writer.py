@@ -366,7 +366,7 @@ class Huisstijl:
         )
         self._grafiekstijl: Any = None
         self._grafiek_delen: dict[Any, tuple[tuple[int, int, bytes], tuple[int, int, bytes]]] = {}
-        self._grafiek_verwijzingen_memo: dict[tuple[tuple[str, int], ...], tuple[Any, Any, list[Any]]] = {}
+        self._grafiek_verwijzingen_memo: dict[tuple[tuple[str, int], ...], tuple[Any, str, Any, list[Any]]] = {}
 
     @staticmethod
     def _hoofddeel(namen: Mapping[str, _Deel]) -> str:
@@ -416,10 +416,11 @@ class Huisstijl:
             vervangen[self.styles_naam] = self._styles_gecomprimeerd or self._comprimeer_styles()
         vervangen["docProps/core.xml"] = core_xml(meta).encode("utf-8")
         nieuw: list[tuple[str, bytes | tuple[int, int, bytes]]] = []
+        ct: str | None = None
         if body.grafieken_uit:
-            nieuw = self._grafieken_toevoegen(body.grafieken_uit, vervangen)
-        if not self.heeft_core:
-            vervangen.update(self._core_toevoegen())
+            nieuw, ct = self._grafieken_toevoegen(body.grafieken_uit, vervangen)
+        if not self.heeft_core:  # on top of the charts' content types, if any
+            vervangen.update(self._core_toevoegen(ct))
             nieuw.append(("docProps/core.xml", vervangen["docProps/core.xml"]))
         return _zip([(d.naam, vervangen[d.naam] if d.naam in vervangen else self._vast(d)) for d in self.delen] + nieuw)
 
@@ -463,12 +464,13 @@ class Huisstijl:
         return delen
 
     def _grafieken_toevoegen(self, grafieken: list[tuple[str, int, Any]],
-                             vervangen: dict[str, Any]) -> list[tuple[str, bytes | tuple[int, int, bytes]]]:
-        """Relationships, content types and parts of the body's charts (``(rId, n, Grafiek)``)."""
+                             vervangen: dict[str, Any]) -> tuple[list[tuple[str, bytes | tuple[int, int, bytes]]], str]:
+        """Relationships, content types and parts of the body's charts (``(rId, n, Grafiek)``):
+        sets the first two in ``vervangen``; returns the new parts and the content types' text."""
         map_ = self.map
-        rels, ct, chart_rels = self._grafiek_verwijzingen(tuple((rid, n) for rid, n, _ in grafieken))
+        rels, ct, ct_gecomprimeerd, chart_rels = self._grafiek_verwijzingen(tuple((rid, n) for rid, n, _ in grafieken))
         vervangen[self.rels_naam] = rels
-        vervangen["[Content_Types].xml"] = ct
+        vervangen["[Content_Types].xml"] = ct_gecomprimeerd
         nieuw: list[tuple[str, bytes | tuple[int, int, bytes]]] = []
         for (_rid, n, grafiek), rels_n in zip(grafieken, chart_rels):
             chart, werkmap = self.grafiek_delen(grafiek)
@@ -477,12 +479,12 @@ class Huisstijl:
                 (f"{map_}charts/_rels/kit_grafiek{n}.xml.rels", rels_n),
                 (f"{map_}embeddings/kit_grafiek{n}.xlsx", werkmap),
             ]
-        return nieuw
+        return nieuw, ct
 
-    def _grafiek_verwijzingen(self, verwijzingen: tuple[tuple[str, int], ...]) -> tuple[Any, Any, list[Any]]:
-        """The main part's relationships, the content types and each chart's relationships for
-        charts ``(rId, n)``, compressed: they depend on nothing else, so every document with the
-        same charts' numbering shares them (once per process)."""
+    def _grafiek_verwijzingen(self, verwijzingen: tuple[tuple[str, int], ...]) -> tuple[Any, str, Any, list[Any]]:
+        """The main part's relationships, the content types (text and compressed) and each
+        chart's relationships for charts ``(rId, n)``, compressed: they depend on nothing else,
+        so every document with the same charts' numbering shares them (once per process)."""
         from kit.grafiek_xml import CT_GRAFIEK, CT_XLSX, REL_GRAFIEK, chart_rels
 
         delen = self._grafiek_verwijzingen_memo.get(verwijzingen)
@@ -499,15 +501,17 @@ class Huisstijl:
         ct = ct.replace("</Types>", "".join(
             f'<Override PartName="/{map_}charts/kit_grafiek{n}.xml" ContentType="{CT_GRAFIEK}"/>'
             for _, n in verwijzingen) + "</Types>")
-        delen = (comprimeer(rels.encode("utf-8")), comprimeer(ct.encode("utf-8")),
+        delen = (comprimeer(rels.encode("utf-8")), ct, comprimeer(ct.encode("utf-8")),
                  [comprimeer(chart_rels(f"kit_grafiek{n}.xlsx").encode("utf-8")) for _, n in verwijzingen])
         if len(self._grafiek_verwijzingen_memo) >= 64:
             self._grafiek_verwijzingen_memo.clear()
         self._grafiek_verwijzingen_memo[verwijzingen] = delen
         return delen
 
-    def _core_toevoegen(self) -> dict[str, bytes]:
-        ct = self.content_types.replace(
+    def _core_toevoegen(self, ct: str | None = None) -> dict[str, bytes]:
+        """Content types and package relationships with a core properties part (a huisstijl
+        without one); ``ct``: the content types to extend (the charts' ones), else the huisstijl's."""
+        ct = (ct or self.content_types).replace(
             "</Types>",
             '<Override PartName="/docProps/core.xml" '
             'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>',

@@ -153,6 +153,39 @@ def test_figuur_als_grafiek():
     assert "Figuur 1. Prognose per leerroute" in teksten and "Zie figuur 1." in teksten
 
 
+def test_grafiek_in_huisstijl_zonder_documenteigenschappen(tmp_path):
+    """A huisstijl without docProps/core.xml gets one added; its content type is added on top of
+    the charts' content types (the charts' overrides were lost before)."""
+    from kit import prognose
+    from kit.grafieken import Grafieken
+
+    pad = tmp_path / "zonder_core.docx"
+    with zipfile.ZipFile(HUISSTIJL) as bron, zipfile.ZipFile(pad, "w") as doel:
+        for info in bron.infolist():
+            if info.filename == "docProps/core.xml":
+                continue
+            data = bron.read(info)
+            if info.filename == "_rels/.rels":
+                data = re.sub(rb'<Relationship [^>]*core-properties"[^>]*/>', b"", data)
+            if info.filename == "[Content_Types].xml":
+                data = re.sub(rb'<Override PartName="/docProps/core.xml"[^>]*/>', b"", data)
+            doel.writestr(info, data)
+    stijl = Huisstijl(pad)
+    assert not stijl.heeft_core
+    document = parse("@hoofdstuk h | H\n@figuur prognose-fig | Prognose per leerroute | prognose\n", "beleidskader")
+    meta = {"gemeente": "Proefdorp", "document_titel": "Beleidskader", "versie": "1", "status": "concept",
+            "status_label": "concept", "datum": "2021-06-01", "ter_advisering": False, "auteur": "",
+            "advies_termijn": "", "adviesraad": "", "advies_wijze": ""}
+    p = prognose.bereken({"prognose": {"statushouders_per_jaar": 30}})
+    z = zipfile.ZipFile(io.BytesIO(stijl.schrijf(document, meta, Grafieken(prognose=p))))
+    ct = z.read("[Content_Types].xml").decode()
+    assert 'PartName="/word/charts/kit_grafiek1.xml"' in ct and 'Extension="xlsx"' in ct
+    assert 'PartName="/docProps/core.xml"' in ct
+    assert "docProps/core.xml" in z.namelist()
+    assert "Proefdorp" in z.read("docProps/core.xml").decode()
+    assert 'Target="docProps/core.xml"' in z.read("_rels/.rels").decode()
+
+
 def test_eigen_huisstijl_zonder_inhoud_wordt_geweigerd(tmp_path):
     from kit.errors import InputError
 
