@@ -35,8 +35,14 @@ REL_THEMA = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 REL_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 EMU_PER_TWIP = 635
 #: characters XML 1.0 cannot hold (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF)
-_ONGELDIG = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_SPECIAAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
+_ONGELDIGE_TEKENS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+_ONGELDIG = re.compile(f"[{_ONGELDIGE_TEKENS}]")
+#: what :func:`xml_tekst` changes: escaped or removed characters
+_SPECIAAL = re.compile(f'[&<>"{_ONGELDIGE_TEKENS}]')
+#: a run whose text holds none of these is written as is: nothing to escape, clean, no marker
+_BIJZONDER_IN_RUN = re.compile(f'[\\[&<>"{_ONGELDIGE_TEKENS}]')
+#: a table cell holding none of these is one plain run (no line break, escape or marker)
+_BIJZONDER_IN_CEL = re.compile(f'[\\[\n&<>"{_ONGELDIGE_TEKENS}]')
 _GETAL = re.compile(r"^[−\-]?(€\s?)?[\d.]+(,\d+)?(\s?%)?$")
 
 
@@ -90,12 +96,6 @@ def xml_tekst(tekst: str, breuk: str = " ") -> str:
 _RUN_OPEN = '<w:r><w:t xml:space="preserve">'
 _RUN_OPEN_VET = '<w:r><w:rPr><w:b/><w:bCs/></w:rPr><w:t xml:space="preserve">'
 _RUN_SLUIT = "</w:t></w:r>"
-#: a run whose text holds none of these is written as is: nothing to escape, clean, no marker
-_BIJZONDER_IN_RUN = re.compile('[\\[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
-
-
-#: a table cell holding none of these is one plain run (no line break, escape or marker)
-_BIJZONDER_IN_CEL = re.compile('[\\[&<>"\n\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
 
 
 def run_xml(run: Run, *, verwijderd: bool = False, rpr: str = "") -> str:
