@@ -131,24 +131,22 @@ def _taal() -> dict:
 
 
 def _splits(tekst: str, teken: str = "|") -> list[str]:
-    """Split on unescaped ``teken``; escapes are kept for the inline parser."""
-    if "\\" not in tekst:  # no escapes: the same as str.split, without the loop
-        return tekst.split(teken)
-    delen, huidig, i = [], [], 0
-    while i < len(tekst):
-        c = tekst[i]
-        if c == "\\" and i + 1 < len(tekst):
-            huidig.append(tekst[i : i + 2])
-            i += 2
-            continue
-        if c == teken:
-            delen.append("".join(huidig))
-            huidig = []
+    """Split on unescaped ``teken``; escapes are kept for the inline parser.
+
+    A ``teken`` is escaped when an odd number of backslashes precedes it (a backslash escapes
+    the character after it, whatever that is), so a plain ``str.split`` is corrected by gluing
+    back each piece that follows such a piece."""
+    delen = tekst.split(teken)
+    if len(delen) == 1 or "\\" not in tekst:
+        return delen
+    uit = [delen[0]]
+    for deel in delen[1:]:
+        vorige = uit[-1]
+        if vorige.endswith("\\") and (len(vorige) - len(vorige.rstrip("\\"))) % 2:
+            uit[-1] = vorige + teken + deel
         else:
-            huidig.append(c)
-        i += 1
-    delen.append("".join(huidig))
-    return delen
+            uit.append(deel)
+    return uit
 
 
 _BIJZONDER = re.compile("[\\\\*⟦]")  # what kit.model inline markup gives a meaning
@@ -412,21 +410,22 @@ class _Parser:
 
     # -- second pass: inline text with references
     def los_op(self, vanaf: int = 0) -> None:
+        ruw_per_blok = self.ruw
         for index in range(vanaf, len(self.blokken)):
             blok = self.blokken[index]
-            ruw = self.ruw.get(index, "")
+            ruw = ruw_per_blok.get(index, "")
             self.regelnr = blok.regel
-            runs = self.inline(ruw)
-            if blok.soort in ("kop", "tabel", "figuur"):
-                blok.titel = "".join(" " if r.regelbreuk else r.tekst for r in runs).strip()
+            soort = blok.soort
+            if soort in ("kop", "tabel", "figuur"):
+                blok.titel = self.platte_tekst(ruw, " ").strip()
             else:
-                blok.runs = runs
-            if blok.soort == "tabel":
+                blok.runs = self.inline(ruw)
+            if soort == "tabel":
                 rijen = self.tabel_ruw_per.get(id(blok), [])
                 blok.rijen = []
                 for regel, cellen in rijen:
                     self.regelnr = regel
-                    blok.rijen.append(["".join("\n" if r.regelbreuk else r.tekst for r in self.inline(c)) for c in cellen])
+                    blok.rijen.append([self.platte_tekst(c, "\n") for c in cellen])
 
     def verwijzing(self, soort: str, id_: str) -> str:
         if id_ not in self.nummers:
@@ -439,10 +438,21 @@ class _Parser:
         if not nr:  # an unnumbered section: its title
             blok = self.ids[id_][0]
             index = self.blokken.index(blok)
-            return "".join(r.tekst for r in self.inline(self.ruw.get(index, "")))
+            return self.platte_tekst(self.ruw.get(index, ""), "")
         return _taal()["verwijzing"][wat].format(nr=nr)
 
+    def platte_tekst(self, tekst: str, breuk: str) -> str:
+        """The text of :meth:`inline` without runs (bold dropped), a line break as ``breuk``."""
+        if _BIJZONDER.search(tekst) is None:  # the common case: nothing to resolve
+            return tekst
+        return "".join(breuk if r.regelbreuk else r.tekst for r in self.inline(tekst))
+
     def inline(self, tekst: str) -> list[Run]:
+        """Runs of ``tekst``: bold (``**``), line breaks, escapes and resolved references."""
+        zoek = _BIJZONDER.search
+        m = zoek(tekst)
+        if m is None:  # the common case: plain text, one run
+            return [Run(tekst)] if tekst else []
         runs: list[Run] = []
         buf: list[str] = []
         vet = False
@@ -457,9 +467,9 @@ class _Parser:
                 buf.clear()
 
         i, n = 0, len(tekst)
-        zoek = _BIJZONDER.search
         while i < n:
-            m = zoek(tekst, i)  # plain text up to the next special character in one piece
+            if i:
+                m = zoek(tekst, i)  # plain text up to the next special character in one piece
             if m is None:
                 buf.append(tekst[i:])
                 break
