@@ -163,6 +163,8 @@ def _letters(n: int) -> str:
 class _Open:
     """An open paragraph or list item while lines are collected."""
 
+    __slots__ = ("soort", "regel", "stijl", "lid", "regels")
+
     def __init__(self, soort: str, regel: int, stijl: str, lid: bool = False):
         self.soort = soort
         self.regel = regel
@@ -233,7 +235,11 @@ class _Parser:
         o, self.open = self.open, None
         if o is None:
             return
-        ruw = " ".join(r.strip() for r in o.regels if r.strip())
+        regels = o.regels
+        if len(regels) == 1:  # the common case
+            ruw = regels[0].strip()
+        else:
+            ruw = " ".join(r.strip() for r in regels if r.strip())
         if o.soort == "lijst":
             label = ""
             if self.in_artikel:
@@ -380,32 +386,39 @@ class _Parser:
 
     def regels(self, markup: str, eerste: int) -> None:
         for i, ruw in enumerate(markup.split("\n"), eerste):
-            self.regelnr, self.regeltekst = i, ruw
+            self.regelnr = i
+            self.regeltekst = ruw
             s = ruw.strip()
             if self.tabel is not None:
-                if s.startswith("|"):
+                if s[:1] == "|":
                     cellen = _splits(s)[1:]
                     if cellen and cellen[-1].strip() == "":
-                        cellen = cellen[:-1]
+                        cellen.pop()
                     self.tabel_ruw.append((i, [c.strip() for c in cellen]))
                     self.tabel.rijen.append([])  # placeholder, filled in _inline pass
                     continue
                 self.sluit_tabel()
+            open_ = self.open
             if not s:
-                self.sluit()
+                if open_ is not None:
+                    self.sluit()
                 continue
-            if s.startswith("@"):
-                self.sluit()
+            teken = s[0]
+            if teken == "@":
+                if open_ is not None:
+                    self.sluit()
                 self.opdracht(s)
                 continue
-            if s == "-" or s.startswith("- "):
-                self.sluit()
+            if teken == "-" and (len(s) == 1 or s[1] == " "):  # "-" or "- ..."
+                if open_ is not None:
+                    self.sluit()
                 self.begin("lijst", s[2:])
                 continue
-            if self.open is not None and (self.open.soort == "alinea" or ruw[:1].isspace()):
-                self.open.regels.append(s)
-                continue
-            self.sluit()
+            if open_ is not None:
+                if open_.soort == "alinea" or ruw[:1].isspace():
+                    open_.regels.append(s)
+                    continue
+                self.sluit()
             self.begin("alinea", s)
 
     # -- second pass: inline text with references
