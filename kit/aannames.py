@@ -562,6 +562,19 @@ def _dekt(keuze: str, sleutel: str) -> bool:
     return sleutel == keuze or sleutel.startswith(keuze + ".") or sleutel.startswith(keuze + "[")
 
 
+def _markeringen_in(blok: Any, patroon: re.Pattern) -> tuple[int, ...]:
+    """The numbers of the markers in a block's text, title and table cells, in order."""
+    # one search over the texts joined by newlines (a marker holds no newline)
+    tekst = blok.tekst
+    if blok.titel:
+        tekst += "\n" + blok.titel
+    if blok.rijen:
+        tekst += "\n" + "\n".join("\t".join(r) for r in blok.rijen)
+    if patroon.search(tekst) is None:
+        return ()
+    return tuple(int(next(g for g in m.groups() if g)) for m in patroon.finditer(tekst))
+
+
 def gebruik(document: Any, punten: list[OpenPunt], geheugen: dict | None = None) -> list[OpenPunt]:
     """Where each point is used in ``document`` (filled into copies of the points) and, under
     each heading whose ``keuzes`` rest on a point that has no inline marker in its section, a
@@ -572,7 +585,6 @@ def gebruik(document: Any, punten: list[OpenPunt], geheugen: dict | None = None)
     from kit.model import Blok, Run
 
     patroon = markering_patroon()
-    zoek, vind_alle = patroon.search, patroon.finditer
     per_punt: dict[int, list[str]] = {p.nummer: [] for p in punten}
     blokken = document.blokken
 
@@ -584,22 +596,6 @@ def gebruik(document: Any, punten: list[OpenPunt], geheugen: dict | None = None)
     if geheugen is None:
         geheugen = {}
 
-    def in_blok(b: Any) -> tuple[int, ...]:
-        sleutel = id(b)
-        bekend = geheugen.get(sleutel)
-        if bekend is None or bekend[0] is not b:
-            # one search over the block's texts joined by newlines (a marker holds no newline)
-            tekst = b.tekst
-            if b.titel:
-                tekst += "\n" + b.titel
-            if b.rijen:
-                tekst += "\n" + "\n".join("\t".join(r) for r in b.rijen)
-            nummers: tuple[int, ...] = ()
-            if zoek(tekst) is not None:
-                nummers = tuple(int(next(g for g in m.groups() if g)) for m in vind_alle(tekst))
-            bekend = geheugen[sleutel] = (b, nummers)  # the block itself is kept: its id stays its own
-        return bekend[1]
-
     # one pass: the headings (with their index) and the inline markers per section (the section
     # of a heading is its own id; of any other block, its sectie_id; "" before the first heading)
     koppen: list[tuple[int, Any]] = []
@@ -610,9 +606,11 @@ def gebruik(document: Any, punten: list[OpenPunt], geheugen: dict | None = None)
             sectie = b.id
         else:
             sectie = b.sectie_id
-        nummers = in_blok(b)
-        if nummers:
-            inline_per_sectie.setdefault(sectie, set()).update(nummers)
+        bekend = geheugen.get(id(b))
+        if bekend is None or bekend[0] is not b:  # the block itself is kept: its id stays its own
+            bekend = geheugen[id(b)] = (b, _markeringen_in(b, patroon))
+        if bekend[1]:
+            inline_per_sectie.setdefault(sectie, set()).update(bekend[1])
 
     geen: frozenset[int] = frozenset()
     invoegen: list[tuple[int, Any]] = []  # (index after the heading, marker paragraph)

@@ -56,6 +56,9 @@ class Blok:
     @property
     def tekst(self) -> str:
         """The plain text of the runs (line breaks as newlines)."""
+        runs = self.runs
+        if len(runs) == 1:  # the common case
+            return "\n" if runs[0].regelbreuk else runs[0].tekst
         return "".join("\n" if r.regelbreuk else r.tekst for r in self.runs)
 
     @property
