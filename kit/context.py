@@ -9,6 +9,7 @@ document)`` adds the per-document fields (``document``, ``document_titel``).
 from __future__ import annotations
 
 import copy
+import datetime as _dt
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -127,9 +128,24 @@ def meta_voor(ctx: Mapping[str, Any], document: str) -> dict[str, Any]:
     return meta
 
 
+_ONVERANDERLIJK = (str, int, float, bool, type(None), _dt.date)
+
+
+def _kopie(waarde: Any) -> Any:
+    """A deep copy of loaded YAML data (mappings, lists and unchangeable scalars), several
+    times faster than ``copy.deepcopy``; anything else goes through ``copy.deepcopy``."""
+    if type(waarde) is dict:
+        return {k: _kopie(v) for k, v in waarde.items()}
+    if type(waarde) is list:
+        return [_kopie(v) for v in waarde]
+    if isinstance(waarde, _ONVERANDERLIJK):
+        return waarde
+    return copy.deepcopy(waarde)
+
+
 def build_context(choices: Any, wet: Mapping[str, Any]) -> dict[str, Any]:
     """The template context for one choice file (ARCHITECTURE.md, "Context")."""
-    data = copy.deepcopy(choices.data)
+    data = _kopie(choices.data)
     _vul_standaarden(data, "", wet)
     ctx: dict[str, Any] = {sleutel: data.get(sleutel, {}) for sleutel in KEUZE_SLEUTELS}
     for sleutel, waarde in data.items():  # keys beyond the contract stay available

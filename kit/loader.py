@@ -197,7 +197,10 @@ class Choices:
         """The assumption behind ``keypath``: a ``# aanname`` comment on its line, or on the line
         of a mapping key above it in the same file (the whole block is assumed). A value a member
         file sets itself is no longer the regio's assumption."""
-        entry = self._entry(keypath)
+        return self._aanname_bij(keypath, self._entry(keypath))
+
+    def _aanname_bij(self, keypath: str, entry: "_Entry | None") -> "Aanname | None":
+        """:meth:`aanname` of ``keypath`` whose entry was already found (the tree walk)."""
         if entry is None:
             return None
         regels = self._aanname_regels.get(entry[0])
@@ -1036,11 +1039,11 @@ def _verzamel_aannames(choices: Choices, knoop: _Knoop, pad: str, uit: list) -> 
             or (isinstance(sub, list) and all(e[3].kinderen is None for e in sub))
         )
         if heel:
-            aanname = choices.aanname(sleutel)
+            aanname = choices._aanname_bij(sleutel, entry)
             if aanname is None and isinstance(sub, list) and sub:
                 # one item of a list may carry its own mark
-                for i in range(len(sub)):
-                    a = choices.aanname(f"{sleutel}[{i}]")
+                for i, item in enumerate(sub):
+                    a = choices._aanname_bij(f"{sleutel}[{i}]", item)
                     if a is not None:
                         uit.append(a)
                 continue

@@ -174,12 +174,18 @@ _INVOER_HASH: dict[tuple, str] = {}
 _KIT_MAPPEN = tuple(os.path.abspath(m) + os.sep for m in (KIT, SJABLONEN))
 
 
-def _sha256_invoer(pad: Path) -> str:
-    """sha256 of an input file; the kit's own templates and tables are hashed once per process
-    (while inode, size and mtime stay), a user's files every time."""
+def _sha256_invoer(pad: Path) -> str | None:
+    """sha256 of an input file, None when it is not a regular file (any more); the kit's own
+    templates and tables are hashed once per process (while inode, size and mtime stay), a
+    user's files every time."""
+    try:
+        st = os.stat(pad)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
     if not os.path.abspath(pad).startswith(_KIT_MAPPEN):
         return sha256_bestand(pad)
-    st = os.stat(pad)
     sleutel = (os.fspath(pad), st.st_ino, st.st_size, st.st_mtime_ns)
     if sleutel not in _INVOER_HASH:
         _INVOER_HASH[sleutel] = sha256_bestand(pad)
@@ -257,11 +263,16 @@ class Manifest:
             p = pad or (self.map / naam)
             self.uitvoer[naam] = {"name": naam, "sha256": sha256_bestand(p), "size": p.stat().st_size}
 
-    def voornemen(self, bestanden: Mapping[str, Path]) -> None:
+    def voornemen(self, bestanden: Mapping[str, Path], inhoud: Mapping[str, bytes] | None = None) -> None:
         """Record, before renaming, which files are about to be put in place (name → temp file):
-        whatever happens next, the manifest on disk knows both the old and the new bytes."""
+        whatever happens next, the manifest on disk knows both the old and the new bytes.
+        ``inhoud``: the bytes just written to those temp files (hashed here, not read back)."""
         for naam, tijdelijk in bestanden.items():
-            self.bezig[naam] = {"name": naam, "sha256": sha256_bestand(tijdelijk), "size": tijdelijk.stat().st_size}
+            data = inhoud.get(naam) if inhoud is not None else None
+            if data is not None:
+                self.bezig[naam] = {"name": naam, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+            else:
+                self.bezig[naam] = {"name": naam, "sha256": sha256_bestand(tijdelijk), "size": tijdelijk.stat().st_size}
         self._schrijf(None, bezig=True)
         self.voorgenomen = True
 
@@ -305,10 +316,13 @@ class Manifest:
             inputs = []
             for p in invoer:
                 naam = _relatief(p)
-                if naam in gezien or not Path(p).is_file():
+                if naam in gezien:
+                    continue
+                som = _sha256_invoer(Path(p))
+                if som is None:
                     continue
                 gezien.add(naam)
-                inputs.append({"path": naam, "sha256": _sha256_invoer(Path(p))})
+                inputs.append({"path": naam, "sha256": som})
             self.inputs = inputs
         data = {"kit_version": __version__, "inputs": self.inputs, "outputs": uit}
         if bezig and self.bezig:
@@ -346,7 +360,7 @@ def schrijf_alles(
     try:
         for naam, data in bestanden.items():
             tijdelijk[naam] = _schrijf_tijdelijk(map_ / naam, data)
-        manifest.voornemen(tijdelijk)
+        manifest.voornemen(tijdelijk, bestanden)
         for naam, t in tijdelijk.items():
             doel = manifest.plaats(t, naam, force=force)
             if doel is not None:

@@ -111,9 +111,22 @@ def _volg_ref(sub: dict) -> dict:
     return sub
 
 
+_DEEL: dict[tuple[int, str], dict | None] = {}
+
+
 def deelschema(keypath: str) -> dict | None:
-    """The schema of the value at ``keypath`` (``""`` = the whole file), or None if unknown."""
-    sub: Any = schema()
+    """The schema of the value at ``keypath`` (``""`` = the whole file), or None if unknown.
+    Looked up once per process and key path (the context asks ~80 per gemeente); the result is
+    shared: read it, never change it."""
+    geheel = schema()
+    sleutel = (id(geheel), keypath)
+    if sleutel not in _DEEL:
+        _DEEL[sleutel] = _zoek_deelschema(geheel, keypath)
+    return _DEEL[sleutel]
+
+
+def _zoek_deelschema(geheel: dict, keypath: str) -> dict | None:
+    sub: Any = geheel
     if not keypath:
         return sub
     for deel in keypath.split("."):

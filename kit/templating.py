@@ -1,7 +1,9 @@
 """The Jinja environment that turns a context into document markup (ARCHITECTURE.md).
 
-* ``SandboxedEnvironment`` with ``StrictUndefined``, ``trim_blocks`` and ``lstrip_blocks``;
-  templates are files under ``templates/`` (a gemeente's ``gemeente.teksten`` folder first).
+* ``StrictUndefined``, ``trim_blocks`` and ``lstrip_blocks``; templates are files under
+  ``templates/`` (a gemeente's ``gemeente.teksten`` folder first). With a gemeente's own texts
+  everything renders in a ``SandboxedEnvironment`` with budgets (:class:`_Omgeving`); the kit's
+  own templates alone render in a plain environment (:class:`_Vertrouwd`), same bytes.
   User text is *data*: it is never compiled, so ``{{ 7*7 }}`` in a choice stays literal.
 * ``finalize`` escapes every interpolated value for the line markup of ``kit.model``: a
   choice's text can never start a directive, a list item, a table cell, a reference or bold,
@@ -325,6 +327,10 @@ def _geheugengrens():
     return herstel
 
 
+def _geen_grens() -> None:
+    """What :func:`_geheugengrens` returns when it sets no limit."""
+
+
 class _Begrensd:
     """The bounded parts of the sandbox, shared by the document and the huisstijl environment."""
 
@@ -340,7 +346,10 @@ class _Begrensd:
         eigenaar = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
         if isinstance(eigenaar, (str, list, tuple)):  # 'x'.ljust(10**9), '{:999999999}'.format(1)
             _breedte(*args, *kwargs.values())
-            if isinstance(eigenaar, str) and re.search(r"\d{6,}", eigenaar):
+            # a width in a format string ('{:999999999}'.format(1)); other methods of a text
+            # (a choice's own text with a long number, ``.rstrip('.')``) are not refused
+            if (isinstance(eigenaar, str) and getattr(__obj, "__name__", None) in ("format", "format_map")
+                    and re.search(r"\d{6,}", eigenaar)):
                 raise SjabloonFout(bericht("sjabloon.te_lang", max=getal(MAX_LENGTE)))
         uitkomst = super().call(__context, __obj, *args, **kwargs)
         if isinstance(eigenaar, (list, dict)) and len(eigenaar) > MAX_LENGTE:  # x.extend(x) in a loop
@@ -374,17 +383,45 @@ _DICT_ATTRIBUTEN = frozenset(dir(dict))
 _VEILIG: dict[tuple[type, str], bool] = {}
 
 
-class _Omgeving(_Begrensd, SandboxedEnvironment):
+class _KitTaal:
+    """What the document environments share: the kit's code generator and ``Markup``, and a
+    fast ``x.key`` on a plain dict."""
+
     code_generator_class = _KitCodeGenerator
     kit_markup = Markup
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        # ``x.key`` on a plain dict: exactly what the sandbox returns (a dict instance has no
+        # ``x.key`` on a plain dict: exactly what Jinja returns (a dict instance has no
         # attributes of its own, so it would fail getattr and fall back to obj[key]), without
         # raising and catching an AttributeError for each of ~2000 lookups per gemeente
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTEN and attribute in obj:
             return obj[attribute]
-        return super().getattr(obj, attribute)
+        return super().getattr(obj, attribute)  # type: ignore[misc]
+
+
+class _Vertrouwd(_KitTaal, jinja2.Environment):
+    """The kit's own templates, when no gemeente text takes part in the render.
+
+    They are the kit's code, reviewed and tested like its Python: the sandbox and the budgets
+    guard a gemeente's own templates (``gemeente.teksten``), which can call the kit's macros and
+    are therefore rendered, together with every kit template, in :class:`_Omgeving`. User text
+    is data in both: it is never compiled. The output is byte for byte the same in both
+    environments (tests/test_templating_vertrouwd.py)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # Jinja's own order (the attribute, then the item), one call less per lookup
+        if type(obj) is dict:
+            if attribute not in _DICT_ATTRIBUTEN and attribute in obj:
+                return obj[attribute]
+        else:
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass
+        return jinja2.Environment.getattr(self, obj, attribute)
+
+
+class _Omgeving(_KitTaal, _Begrensd, SandboxedEnvironment):
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         # the sandbox's answer depends on the object's type and the name only
@@ -692,11 +729,13 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     return bytecode_cache()
 
 
-def maak_omgeving(mappen: list[Path], **opties: Any) -> jinja2.Environment:
-    """A sandboxed, strict environment over ``mappen`` (first match wins) with the kit filters."""
+def maak_omgeving(mappen: list[Path], vertrouwd: bool = False, **opties: Any) -> jinja2.Environment:
+    """A sandboxed, strict environment over ``mappen`` (first match wins) with the kit filters;
+    ``vertrouwd``: only the kit's own templates, without sandbox and budgets (:class:`_Vertrouwd`)."""
     loader = jinja2.ChoiceLoader([_lader(Path(m)) for m in mappen])
     opties.setdefault("bytecode_cache", _bytecode_cache())
-    env = _Omgeving(
+    klasse = _Vertrouwd if vertrouwd else _Omgeving
+    env = klasse(
         loader=loader,
         undefined=_Onbekend,
         trim_blocks=True,
@@ -709,7 +748,8 @@ def maak_omgeving(mappen: list[Path], **opties: Any) -> jinja2.Environment:
         **opties,
     )
     env.filters.update(FILTERS)
-    env.begrens_filters()
+    if not vertrouwd:
+        env.begrens_filters()
     env.globals.pop("lipsum", None)  # lipsum(10**6) writes a million paragraphs in one call
     env.globals.update(GLOBALS)
     return env
@@ -722,7 +762,9 @@ class Sjablonen:
         self.basis = Path(basis) if basis else SJABLONEN
         self.extra_map = Path(extra_map) if extra_map else None
         mappen = ([self.extra_map] if self.extra_map else []) + [self.basis]
-        self.env = maak_omgeving(mappen)
+        self.vertrouwd = self.extra_map is None and os.path.realpath(self.basis) == os.path.realpath(SJABLONEN)
+        self.env = maak_omgeving(mappen, vertrouwd=self.vertrouwd)
+        self._eigen_bestanden: dict[tuple[str, ...], set[Path]] = {}
 
     def bestaat(self, document: str) -> bool:
         naam = DOCUMENTEN.get(document, document)
@@ -733,22 +775,30 @@ class Sjablonen:
         return True
 
     def bestanden(self, documenten: Iterable[str]) -> list[Path]:
-        """The files a render of ``documenten`` reads (for the manifest), sorted."""
+        """The files a render of ``documenten`` reads (for the manifest), sorted. The kit's own
+        part is listed once per process (its templates, too, are read once per environment)."""
+        documenten = tuple(documenten)
         uit: set[Path] = set()
-        bronnen = ([self.extra_map] if self.extra_map else []) + [self.basis]
-        for bron in bronnen:
-            eigen = (lambda p: p.is_file()) if bron == self.basis else (lambda p, b=bron: _eigen_bestand(p, b))
-            if bron.is_file():
-                uit.add(bron)
-                continue
-            for document in documenten:
-                map_ = bron / Path(DOCUMENTEN.get(document, document)).parent
-                if map_.is_dir():
-                    uit.update(p for p in map_.rglob("*") if eigen(p))
-            gedeeld = bron / "_gedeeld"
-            if gedeeld.is_dir():
-                uit.update(p for p in gedeeld.rglob("*.j2") if eigen(p))
+        if self.extra_map is not None:
+            uit.update(self._bestanden_in(self.extra_map, documenten))
+        if documenten not in self._eigen_bestanden:
+            self._eigen_bestanden[documenten] = self._bestanden_in(self.basis, documenten)
+        uit.update(self._eigen_bestanden[documenten])
         return sorted(uit)
+
+    def _bestanden_in(self, bron: Path, documenten: tuple[str, ...]) -> set[Path]:
+        if bron.is_file():
+            return {bron}
+        eigen = (lambda p: p.is_file()) if bron == self.basis else (lambda p: _eigen_bestand(p, bron))
+        uit: set[Path] = set()
+        for document in documenten:
+            map_ = bron / Path(DOCUMENTEN.get(document, document)).parent
+            if map_.is_dir():
+                uit.update(p for p in map_.rglob("*") if eigen(p))
+        gedeeld = bron / "_gedeeld"
+        if gedeeld.is_dir():
+            uit.update(p for p in gedeeld.rglob("*.j2") if eigen(p))
+        return uit
 
     def sjabloon(self, document: str) -> jinja2.Template:
         naam = DOCUMENTEN.get(document, document)
@@ -784,13 +834,20 @@ def render_veilig(sjabloon: jinja2.Template, context: Mapping[str, Any], max_uit
     budget = _Budget()
     token = _BUDGET.set(budget)
     delen: list[str] = []
-    herstel = _geheugengrens()
+    # the address-space limit guards a gemeente's own templates; the kit's own need none
+    vertrouwd = isinstance(sjabloon.environment, _Vertrouwd)
+    herstel = _geen_grens if vertrouwd else _geheugengrens()
     try:
-        for stuk in sjabloon.generate(context):
-            budget.uitvoer += len(stuk)
-            if budget.uitvoer > max_uitvoer:
+        if vertrouwd:  # the kit's own templates: in one piece, the size checked at the end
+            delen.append(sjabloon.render(context))
+            if len(delen[0]) > max_uitvoer:
                 raise SjabloonFout(bericht("sjabloon.te_veel_uitvoer", max=getal(max_uitvoer)))
-            delen.append(stuk)
+        else:
+            for stuk in sjabloon.generate(context):
+                budget.uitvoer += len(stuk)
+                if budget.uitvoer > max_uitvoer:
+                    raise SjabloonFout(bericht("sjabloon.te_veel_uitvoer", max=getal(max_uitvoer)))
+                delen.append(stuk)
     except SjabloonFout as e:
         delen.clear()
         herstel()

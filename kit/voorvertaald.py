@@ -63,32 +63,33 @@ def _met_bestand(gecompileerd: types.CodeType, bestand: str) -> types.CodeType:
     return gecompileerd.replace(co_filename=bestand, co_consts=consts)
 
 
-def _kit_sjablonen() -> tuple[jinja2.Environment, list[tuple[str, str, str, Path]]]:
-    """The environment of the kit's own templates, and per template: name, source, file, entry."""
+def _kit_sjablonen() -> list[tuple[jinja2.Environment, str, str, str, Path]]:
+    """Per environment of the kit's own templates (the trusted one, and the sandbox a gemeente's
+    own texts render in) and per template: environment, name, source, file, entry."""
     from kit.paden import SJABLONEN
     from kit.templating import maak_omgeving
 
-    omgeving = maak_omgeving([SJABLONEN], bytecode_cache=None)
     uit = []
-    for naam in sorted(n for n in omgeving.loader.list_templates() if n.endswith(".j2")):
-        bron, bestand, _ = omgeving.loader.get_source(omgeving, naam)
-        uit.append((naam, bron, bestand, _pad(omgeving, naam, bron)))
-    return omgeving, uit
+    for vertrouwd in (True, False):
+        omgeving = maak_omgeving([SJABLONEN], vertrouwd=vertrouwd, bytecode_cache=None)
+        for naam in sorted(n for n in omgeving.loader.list_templates() if n.endswith(".j2")):
+            bron, bestand, _ = omgeving.loader.get_source(omgeving, naam)
+            uit.append((omgeving, naam, bron, bestand, _pad(omgeving, naam, bron)))
+    return uit
 
 
 def ontbrekend() -> list[str]:
     """The kit templates without an up-to-date entry (empty after ``python -m kit.voorvertaald``)."""
-    _, sjablonen = _kit_sjablonen()
-    return [naam for naam, _, _, doel in sjablonen if not doel.is_file()]
+    return [f"{naam} ({type(omgeving).__name__})" for omgeving, naam, _, _, doel in _kit_sjablonen() if not doel.is_file()]
 
 
 def schrijf_alle() -> int:
     """(Re)write every entry; remove entries no template needs any more. Returns the count."""
     from kit.manifest import schrijf_atomisch
 
-    omgeving, sjablonen = _kit_sjablonen()
+    sjablonen = _kit_sjablonen()
     MAP.mkdir(exist_ok=True)
-    for naam, bron, bestand, doel in sjablonen:
+    for omgeving, naam, bron, bestand, doel in sjablonen:
         if doel.is_file():
             continue
         try:

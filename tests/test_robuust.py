@@ -356,6 +356,7 @@ SJABLOONFOUTEN = {
     "center": ("{{ 'x'|center(10**9) }}", "tekens"),
     "ljust": ("{{ 'x'.ljust(10**9) }}", "tekens"),
     "format": ("{{ '%999999999d' % 1 }}", "tekens"),
+    "format-methode": ("{{ '{:999999999}'.format(1) }}", "tekens"),
     "syntax-if": ("{% if %}", "ontbreekt een waarde"),
     "syntax-haakje": ("{{ }", "onverwacht"),
     "onbekende-opdracht": ("{% foo %}", "{% foo %} bestaat niet"),
