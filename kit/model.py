@@ -484,8 +484,8 @@ class _Parser:
 
         i, n = 0, len(tekst)
         while i < n:
-            if i:
-                m = zoek(tekst, i)  # plain text up to the next special character in one piece
+            if i:  # (at 0 the search above found it) plain text up to the next special character
+                m = zoek(tekst, i)
             if m is None:
                 buf.append(tekst[i:])
                 break
