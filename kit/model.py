@@ -197,6 +197,7 @@ class _Parser:
         self.lijst_n = 0
         self.regelnr = 0
         self.regeltekst = ""
+        self.titels_bezig: set[str] = set()  # unnumbered titles being resolved (a ⟦ref⟧ circle)
 
     # -- errors
     def fout(self, tekst: str) -> MarkupFout:
@@ -451,10 +452,16 @@ class _Parser:
             if not nr:
                 raise MarkupFout(bericht("render.ref_ongenummerd", document=self.soort, sjabloon=self.bron, id=id_))
             return nr
-        if not nr:  # an unnumbered section: its title
+        if not nr:  # an unnumbered section: its title (which may refer to another title)
+            if id_ in self.titels_bezig:
+                raise self.fout(bericht("render.ref_kring", id=id_))
             blok = self.ids[id_][0]
             index = self.blokken.index(blok)
-            return self.platte_tekst(self.ruw.get(index, ""), "")
+            self.titels_bezig.add(id_)
+            try:
+                return self.platte_tekst(self.ruw.get(index, ""), "")
+            finally:
+                self.titels_bezig.discard(id_)
         return _taal()["verwijzing"][wat].format(nr=nr)
 
     def platte_tekst(self, tekst: str, breuk: str) -> str:
