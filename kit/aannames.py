@@ -550,7 +550,9 @@ class TijdpadWeergave(_Weergave):
 
 # ------------------------------------------------------------------------------ where used
 
+@lru_cache(maxsize=1)
 def markering_patroon() -> re.Pattern:
+    """The markers "[aanname N]" and "[in te vullen N]"; N is the group that matched."""
     t = _taal()
     delen = [re.escape(t[k]).replace(re.escape("{n}"), r"(\d+)") for k in ("aanname", "invullen")]
     return re.compile("|".join(delen))
@@ -558,6 +560,19 @@ def markering_patroon() -> re.Pattern:
 
 def _dekt(keuze: str, sleutel: str) -> bool:
     return sleutel == keuze or sleutel.startswith(keuze + ".") or sleutel.startswith(keuze + "[")
+
+
+def _markeringen_in(blok: Any, patroon: re.Pattern) -> tuple[int, ...]:
+    """The numbers of the markers in a block's text, title and table cells, in order."""
+    # one search over the texts joined by newlines (a marker holds no newline)
+    tekst = blok.tekst
+    if blok.titel:
+        tekst += "\n" + blok.titel
+    if blok.rijen:
+        tekst += "\n" + "\n".join("\t".join(r) for r in blok.rijen)
+    if patroon.search(tekst) is None:
+        return ()
+    return tuple(int(next(g for g in m.groups() if g)) for m in patroon.finditer(tekst))
 
 
 def gebruik(document: Any, punten: list[OpenPunt], geheugen: dict | None = None) -> list[OpenPunt]:
@@ -571,13 +586,9 @@ def gebruik(document: Any, punten: list[OpenPunt], geheugen: dict | None = None)
 
     patroon = markering_patroon()
     per_punt: dict[int, list[str]] = {p.nummer: [] for p in punten}
-    nieuwe: list = []
-    secties = document.secties()
-    koppen = {b.id: b for b in document.blokken if b.soort == "kop"}
+    blokken = document.blokken
 
     def plaats(kop: Any) -> str:
-        if kop is None:
-            return document.titel
         if kop.id == "aanhef":  # review3 K15: the place, not the citeertitel above the aanhef
             return _taal()["aanhef"]
         return kop.kop_tekst
@@ -585,44 +596,47 @@ def gebruik(document: Any, punten: list[OpenPunt], geheugen: dict | None = None)
     if geheugen is None:
         geheugen = {}
 
-    def in_blok(b: Any) -> tuple[int, ...]:
-        sleutel = id(b)
-        bekend = geheugen.get(sleutel)
-        if bekend is None or bekend[0] is not b:
-            teksten = [b.tekst, b.titel] + ["\t".join(r) for r in b.rijen]
-            nummers = tuple(int(next(g for g in m.groups() if g)) for t in teksten for m in patroon.finditer(t or ""))
-            bekend = geheugen[sleutel] = (b, nummers)  # the block itself is kept: its id stays its own
-        return bekend[1]
-
+    # one pass: the headings (with their index) and the inline markers per section (the section
+    # of a heading is its own id; of any other block, its sectie_id; "" before the first heading)
+    koppen: list[tuple[int, Any]] = []
     inline_per_sectie: dict[str, set[int]] = {}
-    for sectie_id, blokken in secties.items():
-        gevonden: set[int] = set()
-        for b in blokken:
-            gevonden.update(in_blok(b))
-        inline_per_sectie[sectie_id] = gevonden
+    for i, b in enumerate(blokken):
+        if b.soort == "kop":
+            koppen.append((i, b))
+            sectie = b.id
+        else:
+            sectie = b.sectie_id
+        bekend = geheugen.get(id(b))
+        if bekend is None or bekend[0] is not b:  # the block itself is kept: its id stays its own
+            bekend = geheugen[id(b)] = (b, _markeringen_in(b, patroon))
+        if bekend[1]:
+            inline_per_sectie.setdefault(sectie, set()).update(bekend[1])
 
-    for b in document.blokken:
-        nieuwe.append(b)
-        if b.soort != "kop":
-            continue
-        inline = inline_per_sectie.get(b.id, set())
+    geen: frozenset[int] = frozenset()
+    invoegen: list[tuple[int, Any]] = []  # (index after the heading, marker paragraph)
+    for i, b in koppen:
+        inline = inline_per_sectie.get(b.id, geen)
         gedekt: set[int] = set()
         for k in b.keuzes:  # the points each choice key rests on, once per key and call pair
             per_keuze = geheugen.get(("keuze", k))
             if per_keuze is None:
                 per_keuze = geheugen[("keuze", k)] = frozenset(p.nummer for p in punten if _dekt(k, p.sleutel))
             gedekt |= per_keuze
+        if not inline and not gedekt:
+            continue
+        waar = plaats(b)
         for n in sorted(inline | gedekt):
-            if n in per_punt and plaats(b) not in per_punt[n]:
-                per_punt[n].append(plaats(b))
+            if n in per_punt and waar not in per_punt[n]:
+                per_punt[n].append(waar)
         extra = sorted(gedekt - inline)
         if extra:
             pmap = {p.nummer: p for p in punten}
             tekst = _taal()["in_onderdeel"] + " " + ", ".join(pmap[n].markering for n in extra)
-            nieuwe.append(Blok("alinea", f"{b.id}.0", b.id, runs=[Run(tekst)]))
+            invoegen.append((i + 1, Blok("alinea", f"{b.id}.0", b.id, runs=[Run(tekst)])))
+    for i, blok in reversed(invoegen):  # from the back: the earlier indexes stay valid
+        blokken.insert(i, blok)
     # text before the first heading (title block, raadsinformatiebrief header)
-    for n in inline_per_sectie.get("", set()):
+    for n in inline_per_sectie.get("", geen):
         if n in per_punt and document.titel not in per_punt[n]:
             per_punt[n].insert(0, document.titel)
-    document.blokken[:] = nieuwe
     return [replace(p, gebruikt=list(per_punt.get(p.nummer, []))) for p in punten]

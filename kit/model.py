@@ -56,6 +56,9 @@ class Blok:
     @property
     def tekst(self) -> str:
         """The plain text of the runs (line breaks as newlines)."""
+        runs = self.runs
+        if len(runs) == 1:  # the common case
+            return "\n" if runs[0].regelbreuk else runs[0].tekst
         return "".join("\n" if r.regelbreuk else r.tekst for r in self.runs)
 
     @property
@@ -131,24 +134,22 @@ def _taal() -> dict:
 
 
 def _splits(tekst: str, teken: str = "|") -> list[str]:
-    """Split on unescaped ``teken``; escapes are kept for the inline parser."""
-    if "\\" not in tekst:  # no escapes: the same as str.split, without the loop
-        return tekst.split(teken)
-    delen, huidig, i = [], [], 0
-    while i < len(tekst):
-        c = tekst[i]
-        if c == "\\" and i + 1 < len(tekst):
-            huidig.append(tekst[i : i + 2])
-            i += 2
-            continue
-        if c == teken:
-            delen.append("".join(huidig))
-            huidig = []
+    """Split on unescaped ``teken``; escapes are kept for the inline parser.
+
+    A ``teken`` is escaped when an odd number of backslashes precedes it (a backslash escapes
+    the character after it, whatever that is), so a plain ``str.split`` is corrected by gluing
+    back each piece that follows such a piece."""
+    delen = tekst.split(teken)
+    if len(delen) == 1 or "\\" not in tekst:
+        return delen
+    uit = [delen[0]]
+    for deel in delen[1:]:
+        vorige = uit[-1]
+        if vorige.endswith("\\") and (len(vorige) - len(vorige.rstrip("\\"))) % 2:
+            uit[-1] = vorige + teken + deel
         else:
-            huidig.append(c)
-        i += 1
-    delen.append("".join(huidig))
-    return delen
+            uit.append(deel)
+    return uit
 
 
 _BIJZONDER = re.compile("[\\\\*⟦]")  # what kit.model inline markup gives a meaning
@@ -164,6 +165,8 @@ def _letters(n: int) -> str:
 
 class _Open:
     """An open paragraph or list item while lines are collected."""
+
+    __slots__ = ("soort", "regel", "stijl", "lid", "regels")
 
     def __init__(self, soort: str, regel: int, stijl: str, lid: bool = False):
         self.soort = soort
@@ -194,6 +197,7 @@ class _Parser:
         self.lijst_n = 0
         self.regelnr = 0
         self.regeltekst = ""
+        self.titels_bezig: set[str] = set()  # unnumbered titles being resolved (a ⟦ref⟧ circle)
 
     # -- errors
     def fout(self, tekst: str) -> MarkupFout:
@@ -235,7 +239,11 @@ class _Parser:
         o, self.open = self.open, None
         if o is None:
             return
-        ruw = " ".join(r.strip() for r in o.regels if r.strip())
+        regels = o.regels
+        if len(regels) == 1:  # the common case
+            ruw = regels[0].strip()
+        else:
+            ruw = " ".join(r.strip() for r in regels if r.strip())
         if o.soort == "lijst":
             label = ""
             if self.in_artikel:
@@ -382,51 +390,59 @@ class _Parser:
 
     def regels(self, markup: str, eerste: int) -> None:
         for i, ruw in enumerate(markup.split("\n"), eerste):
-            self.regelnr, self.regeltekst = i, ruw
+            self.regelnr = i
+            self.regeltekst = ruw
             s = ruw.strip()
             if self.tabel is not None:
-                if s.startswith("|"):
+                if s[:1] == "|":
                     cellen = _splits(s)[1:]
                     if cellen and cellen[-1].strip() == "":
-                        cellen = cellen[:-1]
+                        cellen.pop()
                     self.tabel_ruw.append((i, [c.strip() for c in cellen]))
                     self.tabel.rijen.append([])  # placeholder, filled in _inline pass
                     continue
                 self.sluit_tabel()
+            open_ = self.open
             if not s:
-                self.sluit()
+                if open_ is not None:
+                    self.sluit()
                 continue
-            if s.startswith("@"):
-                self.sluit()
+            teken = s[0]
+            if teken == "@":
+                if open_ is not None:
+                    self.sluit()
                 self.opdracht(s)
                 continue
-            if s == "-" or s.startswith("- "):
-                self.sluit()
+            if teken == "-" and (len(s) == 1 or s[1] == " "):  # "-" or "- ..."
+                if open_ is not None:
+                    self.sluit()
                 self.begin("lijst", s[2:])
                 continue
-            if self.open is not None and (self.open.soort == "alinea" or ruw[:1].isspace()):
-                self.open.regels.append(s)
-                continue
-            self.sluit()
+            if open_ is not None:
+                if open_.soort == "alinea" or ruw[:1].isspace():
+                    open_.regels.append(s)
+                    continue
+                self.sluit()
             self.begin("alinea", s)
 
     # -- second pass: inline text with references
     def los_op(self, vanaf: int = 0) -> None:
+        ruw_per_blok = self.ruw
         for index in range(vanaf, len(self.blokken)):
             blok = self.blokken[index]
-            ruw = self.ruw.get(index, "")
+            ruw = ruw_per_blok.get(index, "")
             self.regelnr = blok.regel
-            runs = self.inline(ruw)
-            if blok.soort in ("kop", "tabel", "figuur"):
-                blok.titel = "".join(" " if r.regelbreuk else r.tekst for r in runs).strip()
+            soort = blok.soort
+            if soort in ("kop", "tabel", "figuur"):
+                blok.titel = self.platte_tekst(ruw, " ").strip()
             else:
-                blok.runs = runs
-            if blok.soort == "tabel":
+                blok.runs = self.inline(ruw)
+            if soort == "tabel":
                 rijen = self.tabel_ruw_per.get(id(blok), [])
                 blok.rijen = []
                 for regel, cellen in rijen:
                     self.regelnr = regel
-                    blok.rijen.append(["".join("\n" if r.regelbreuk else r.tekst for r in self.inline(c)) for c in cellen])
+                    blok.rijen.append([self.platte_tekst(c, "\n") for c in cellen])
 
     def verwijzing(self, soort: str, id_: str) -> str:
         if id_ not in self.nummers:
@@ -436,13 +452,30 @@ class _Parser:
             if not nr:
                 raise MarkupFout(bericht("render.ref_ongenummerd", document=self.soort, sjabloon=self.bron, id=id_))
             return nr
-        if not nr:  # an unnumbered section: its title
+        if not nr:  # an unnumbered section: its title (which may refer to another title)
+            if id_ in self.titels_bezig:
+                raise self.fout(bericht("render.ref_kring", id=id_))
             blok = self.ids[id_][0]
             index = self.blokken.index(blok)
-            return "".join(r.tekst for r in self.inline(self.ruw.get(index, "")))
+            self.titels_bezig.add(id_)
+            try:
+                return self.platte_tekst(self.ruw.get(index, ""), "")
+            finally:
+                self.titels_bezig.discard(id_)
         return _taal()["verwijzing"][wat].format(nr=nr)
 
+    def platte_tekst(self, tekst: str, breuk: str) -> str:
+        """The text of :meth:`inline` without runs (bold dropped), a line break as ``breuk``."""
+        if _BIJZONDER.search(tekst) is None:  # the common case: nothing to resolve
+            return tekst
+        return "".join(breuk if r.regelbreuk else r.tekst for r in self.inline(tekst))
+
     def inline(self, tekst: str) -> list[Run]:
+        """Runs of ``tekst``: bold (``**``), line breaks, escapes and resolved references."""
+        zoek = _BIJZONDER.search
+        m = zoek(tekst)
+        if m is None:  # the common case: plain text, one run
+            return [Run(tekst)] if tekst else []
         runs: list[Run] = []
         buf: list[str] = []
         vet = False
@@ -457,9 +490,9 @@ class _Parser:
                 buf.clear()
 
         i, n = 0, len(tekst)
-        zoek = _BIJZONDER.search
         while i < n:
-            m = zoek(tekst, i)  # plain text up to the next special character in one piece
+            if i:  # (at 0 the search above found it) plain text up to the next special character
+                m = zoek(tekst, i)
             if m is None:
                 buf.append(tekst[i:])
                 break

@@ -207,3 +207,20 @@ def test_vervolg_is_gelijk_aan_opnieuw_parsen(keuzes):
         document, verder = parse_met_vervolg(markup, naam, titel="t", bron="b")
         assert document == parse(markup, naam, titel="t", bron="b")
         assert verder(extra) == heel, naam
+
+
+@pytest.mark.parametrize("markup", [
+    "@sectie s | Titel ⟦ref:s⟧\ntekst\n",
+    "@sectie a | A ⟦ref:b⟧\nx\n\n@sectie b | B ⟦ref:a⟧\ny\n",
+], ids=["zichzelf", "via-een-andere-titel"])
+def test_titel_die_naar_zichzelf_verwijst_is_een_melding(markup):
+    """An unnumbered section is referred to by its title; a title that refers (directly or via
+    another title) to itself was a RecursionError, now a Dutch message with the line."""
+    with pytest.raises(MarkupFout) as e:
+        parse(markup, "beleidskader")
+    assert "naar zichzelf" in str(e.value) and "opmaakregel" in str(e.value)
+
+
+def test_titel_die_naar_een_andere_titel_verwijst():
+    d = parse("@sectie a | Zie ⟦ref:b⟧\nx\n\n@sectie b | Bijlage\ny\n", "beleidskader")
+    assert [b.titel for b in d.blokken if b.soort == "kop"] == ["Zie Bijlage", "Bijlage"]

@@ -94,7 +94,7 @@ def test_m1_documentsjablonen_zonder_linkerstrip_commentaar():
     fout = []
     for map_ in ("verordening", "beleidsregels", "raadsvoorstel-verordening"):
         for p in sorted((ROOT / "templates" / map_).rglob("*.j2")):
-            if p.name == "macros.md.j2":
+            if p.name in ("macros.md.j2", "hulp.md.j2"):  # macro modules: their own output is never text
                 continue
             regels = p.read_text(encoding="utf-8").split("\n")
             for i, r in enumerate(regels):
