@@ -229,20 +229,26 @@ def schrijf(map_: Path | None, naam: str, data: bytes) -> None:
 
 class BytecodeCache(jinja2.BytecodeCache):
     """Jinja's compiled templates in the kit cache: read only through :func:`lees`, so the
-    pickle/marshal data Jinja loads is always data this user's kit wrote."""
+    pickle/marshal data Jinja loads is always data this user's kit wrote.
 
-    def __init__(self, map_: Path):
+    ``soort`` names the environment class: Jinja keys an entry by template name, file and
+    source only, but the code differs per environment (the sandbox's budget hooks), so the kit's
+    trusted and sandboxed environments must never load each other's code."""
+
+    def __init__(self, map_: Path, soort: str = ""):
         self.map = map_
+        self.voorvoegsel = f"{soort}-" if soort else ""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = lees(self.map, f"{bucket.key}.jbc")
+        data = lees(self.map, f"{self.voorvoegsel}{bucket.key}.jbc")
         if data is not None:
             bucket.bytecode_from_string(data)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        schrijf(self.map, f"{bucket.key}.jbc", bucket.bytecode_to_string())
+        schrijf(self.map, f"{self.voorvoegsel}{bucket.key}.jbc", bucket.bytecode_to_string())
 
 
-def bytecode_cache() -> BytecodeCache | None:
+def bytecode_cache(soort: str = "") -> BytecodeCache | None:
+    """The bytecode cache for environments of class ``soort`` (its ``__qualname__``)."""
     map_ = cache_map("jinja")
-    return BytecodeCache(map_) if map_ else None
+    return BytecodeCache(map_, soort) if map_ else None

@@ -13,6 +13,7 @@ be wrapped in ``<w:ins>`` / ``<w:del>``; :func:`run_xml` writes ``w:delText`` wh
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 import zipfile
@@ -332,7 +333,10 @@ class Huisstijl:
             hoofd = gepatcht.get(self.hoofd, "")
             if not re.search(r"\{\{\s*inhoud\s*\}\}", hoofd):
                 raise InputError(bericht("render.huisstijl_inhoud", pad=self.pad))
-            self.env = _huisstijl_omgeving(gepatcht)
+            from kit.paden import SJABLONEN
+
+            eigen = os.path.realpath(self.pad) == os.path.realpath(SJABLONEN / "huisstijl.docx")
+            self.env = _huisstijl_omgeving(gepatcht, vertrouwd=eigen)
             self.sjablonen: dict[str, Any] = {n: self.env.get_template(n) for n in gepatcht}
         except InputError:
             raise
@@ -523,10 +527,11 @@ class Huisstijl:
         return {"[Content_Types].xml": ct.encode("utf-8"), "_rels/.rels": rels.encode("utf-8")}
 
 
-def _huisstijl_omgeving(delen: Mapping[str, str]):
-    """Sandboxed, XML-escaping, strict; the same filters as the document templates."""
+def _huisstijl_omgeving(delen: Mapping[str, str], vertrouwd: bool = False):
+    """XML-escaping, strict, the same filters as the document templates; sandboxed unless
+    ``vertrouwd`` (the kit's own huisstijl)."""
     import jinja2
-    from kit.templating import FILTERS, _bytecode_cache, veilige_omgeving
+    from kit.templating import FILTERS, stijl_omgeving
 
     class _Delen(jinja2.DictLoader):
         """The parts by name; messages name the part (``word/footer1.xml``)."""
@@ -535,12 +540,12 @@ def _huisstijl_omgeving(delen: Mapping[str, str]):
             bron, _, uptodate = super().get_source(environment, template)
             return bron, template, uptodate
 
-    env = veilige_omgeving(
+    env = stijl_omgeving(
+        vertrouwd,
         loader=_Delen(dict(delen)),
         autoescape=True,
         finalize=_huisstijl_finalize,
         auto_reload=False,
-        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(FILTERS)
     return env

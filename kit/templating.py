@@ -366,15 +366,26 @@ class _Begrensd:
                 self.filters[naam] = _begrensd_filter(self.filters[naam])
 
 
-def veilige_omgeving(**opties: Any) -> SandboxedEnvironment:
-    """A sandboxed environment with the kit's budgets and Dutch messages (for the huisstijl)."""
+class _VeiligeStijl(_Begrensd, SandboxedEnvironment):
+    """A gemeente's own huisstijl: sandboxed, within the budgets."""
 
-    class _Veilig(_Begrensd, SandboxedEnvironment):
-        pass
 
+class _VertrouwdeStijl(jinja2.Environment):
+    """The kit's own huisstijl (``templates/huisstijl.docx``), trusted like its templates."""
+
+    kit_vertrouwd = True
+
+
+def stijl_omgeving(vertrouwd: bool = False, **opties: Any) -> jinja2.Environment:
+    """The environment of a huisstijl's parts, with Dutch messages: sandboxed with the kit's
+    budgets, or (``vertrouwd``, the kit's own huisstijl) plain. Each class has its own
+    bytecode cache."""
+    klasse = _VertrouwdeStijl if vertrouwd else _VeiligeStijl
     opties.setdefault("undefined", _Onbekend)
-    env = _Veilig(**opties)
-    env.begrens_filters()
+    opties.setdefault("bytecode_cache", _bytecode_cache(klasse))
+    env = klasse(**opties)
+    if not vertrouwd:
+        env.begrens_filters()
     env.globals.pop("lipsum", None)  # lipsum(10**6) writes a million paragraphs in one call
     return env
 
@@ -407,6 +418,8 @@ class _Vertrouwd(_KitTaal, jinja2.Environment):
     are therefore rendered, together with every kit template, in :class:`_Omgeving`. User text
     is data in both: it is never compiled. The output is byte for byte the same in both
     environments (tests/test_templating_vertrouwd.py)."""
+
+    kit_vertrouwd = True  # render_veilig: no address-space limit, rendered in one piece
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Jinja's own order (the attribute, then the item), one call less per lookup
@@ -723,18 +736,19 @@ def _lader(bron: Path) -> jinja2.BaseLoader:
 from kit.cache import cache_map  # noqa: E402  (the cache lives in kit.cache; kept importable here)
 
 
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
+def _bytecode_cache(soort: type | None = None) -> jinja2.BytecodeCache | None:
+    """The signed bytecode cache for environments of class ``soort`` (kept apart per class)."""
     from kit.cache import bytecode_cache
 
-    return bytecode_cache()
+    return bytecode_cache(soort.__qualname__ if soort is not None else "")
 
 
 def maak_omgeving(mappen: list[Path], vertrouwd: bool = False, **opties: Any) -> jinja2.Environment:
     """A sandboxed, strict environment over ``mappen`` (first match wins) with the kit filters;
     ``vertrouwd``: only the kit's own templates, without sandbox and budgets (:class:`_Vertrouwd`)."""
     loader = jinja2.ChoiceLoader([_lader(Path(m)) for m in mappen])
-    opties.setdefault("bytecode_cache", _bytecode_cache())
     klasse = _Vertrouwd if vertrouwd else _Omgeving
+    opties.setdefault("bytecode_cache", _bytecode_cache(klasse))
     env = klasse(
         loader=loader,
         undefined=_Onbekend,
@@ -835,7 +849,7 @@ def render_veilig(sjabloon: jinja2.Template, context: Mapping[str, Any], max_uit
     token = _BUDGET.set(budget)
     delen: list[str] = []
     # the address-space limit guards a gemeente's own templates; the kit's own need none
-    vertrouwd = isinstance(sjabloon.environment, _Vertrouwd)
+    vertrouwd = getattr(sjabloon.environment, "kit_vertrouwd", False)
     herstel = _geen_grens if vertrouwd else _geheugengrens()
     try:
         if vertrouwd:  # the kit's own templates: in one piece, the size checked at the end

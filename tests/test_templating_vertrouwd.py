@@ -88,3 +88,53 @@ def test_eigen_sjabloon_blijft_begrensd(tmp_path):
     assert r.returncode == 2, r.stderr
     assert "regel 2" in r.stderr and "1.000.000 tekens" in r.stderr, r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_de_twee_omgevingen_laden_elkaars_code_niet(tmp_path, monkeypatch):
+    """Jinja keys its bytecode by template name and source only. Without precompiled entries
+    the trusted environment loaded the sandbox's code (with its budget hooks) from the user
+    cache and failed ("deze waarde bestaat niet"); each class now has its own entries."""
+    from kit import voorvertaald
+    from kit.context import build_context, meta_voor
+
+    monkeypatch.setattr(voorvertaald, "MAP", tmp_path / "geen-voorvertaling")
+    monkeypatch.setenv("KIT_CACHE_DIR", str(tmp_path / "cache"))
+    eigen = tmp_path / "teksten"
+    eigen.mkdir()
+    r = Renderer()
+    choices = load_choices(VOORBEELD)
+    ctx = build_context(choices, r.wet(choices))
+    context = dict(ctx, meta=meta_voor(ctx, "verordening"))
+    teksten = []
+    for extra in (eigen, None, eigen, None):  # each a new environment over the same disk cache
+        sj = Sjablonen(extra)
+        teksten.append(sj.render("verordening", context))
+    assert len(set(teksten)) == 1
+    soorten = {p.name.split("-", 1)[0] for p in (tmp_path / "cache").rglob("*.jbc")}
+    assert soorten == {"_Omgeving", "_Vertrouwd"}
+
+
+def test_eigen_huisstijl_in_de_sandbox_die_van_de_kit_vertrouwd(tmp_path, monkeypatch):
+    """The kit's own huisstijl renders in a plain environment; the same file elsewhere (a
+    gemeente's own huisstijl) in the sandbox, with the same bytes."""
+    import shutil
+
+    from kit.docx_writer import Huisstijl
+    from kit.render import STANDAARD_HUISSTIJL
+    from kit.templating import _VeiligeStijl, _VertrouwdeStijl
+
+    kopie = tmp_path / "huisstijl.docx"
+    shutil.copyfile(STANDAARD_HUISSTIJL, kopie)
+    assert type(Huisstijl(STANDAARD_HUISSTIJL).env) is _VertrouwdeStijl
+    assert type(Huisstijl(kopie).env) is _VeiligeStijl
+
+    data = yaml.safe_load(VOORBEELD.read_text(encoding="utf-8"))
+    bestanden = {}
+    for naam, stijl in (("kit", STANDAARD_HUISSTIJL), ("eigen", kopie)):
+        data["gemeente"]["huisstijl"] = str(stijl)  # in both files: the same line numbers
+        (tmp_path / naam).mkdir()
+        pad = tmp_path / naam / "keuzes.yaml"  # the same name: the documents name their source file
+        pad.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        uit, _, _ = Renderer().documenten(load_choices(pad), ["verordening"])
+        bestanden[naam] = uit["verordening"]
+    assert bestanden["kit"] == bestanden["eigen"]
