@@ -413,7 +413,9 @@ class Huisstijl:
 
         for naam, sjabloon in self.sjablonen.items():
             try:
-                vervangen[naam] = render_veilig(sjabloon, waarden).encode("utf-8")
+                # the output budget is for what the huisstijl's own template makes; the body
+                # (the kit's, as long as the choices make it) comes on top
+                vervangen[naam] = render_veilig(sjabloon, waarden, buiten_budget=len(inhoud)).encode("utf-8")
             except InputError as e:
                 raise InputError(bericht("huisstijl.sjabloon", pad=self.pad, melding=str(e))) from None
         if self.styles_naam:  # the same for every document: compressed once per process

@@ -842,9 +842,15 @@ def _eigen_bestand(pad: Path, map_: Path) -> bool:
         return False
 
 
-def render_veilig(sjabloon: jinja2.Template, context: Mapping[str, Any], max_uitvoer: int = MAX_UITVOER) -> str:
+def render_veilig(sjabloon: jinja2.Template, context: Mapping[str, Any], max_uitvoer: int | None = None,
+                  buiten_budget: int = 0) -> str:
     """Render ``sjabloon`` within the budgets; every failure an ``InputError`` in Dutch that
-    names the template and line (never Jinja's or Python's English, never a traceback)."""
+    names the template and line (never Jinja's or Python's English, never a traceback).
+    ``buiten_budget``: characters of a value the template only places (a huisstijl places the
+    kit's body), on top of the output budget ``max_uitvoer``."""
+    if max_uitvoer is None:
+        max_uitvoer = MAX_UITVOER
+    grens = max_uitvoer + buiten_budget
     budget = _Budget()
     token = _BUDGET.set(budget)
     delen: list[str] = []
@@ -854,12 +860,12 @@ def render_veilig(sjabloon: jinja2.Template, context: Mapping[str, Any], max_uit
     try:
         if vertrouwd:  # the kit's own templates: in one piece, the size checked at the end
             delen.append(sjabloon.render(context))
-            if len(delen[0]) > max_uitvoer:
+            if len(delen[0]) > grens:
                 raise SjabloonFout(bericht("sjabloon.te_veel_uitvoer", max=getal(max_uitvoer)))
         else:
             for stuk in sjabloon.generate(context):
                 budget.uitvoer += len(stuk)
-                if budget.uitvoer > max_uitvoer:
+                if budget.uitvoer > grens:
                     raise SjabloonFout(bericht("sjabloon.te_veel_uitvoer", max=getal(max_uitvoer)))
                 delen.append(stuk)
     except SjabloonFout as e:

@@ -458,6 +458,29 @@ def test_kapotte_huisstijl_wordt_geweigerd(kit, tmp_path, naam):
     niets_geschreven(tmp_path / "uit")
 
 
+def test_uitvoerbudget_van_de_huisstijl_telt_het_document_niet_mee(tmp_path, monkeypatch):
+    """The huisstijl's output budget is for what its own template makes; a long document (many
+    open points: the kit's body, linear in the choices) did not render ("De huisstijl … kan niet
+    worden gebruikt … meer dan 20.000.000 tekens"). A huisstijl that makes too much itself still
+    stops."""
+    import kit.templating as t
+    from kit.docx_writer import Huisstijl
+    from kit.loader import load_choices
+    from kit.render import Renderer
+
+    # the verordening's markup is ~32.000 characters, its body XML (with the annex) over 50.000
+    monkeypatch.setattr(t, "MAX_UITVOER", 45_000)
+    uit, _, _ = Renderer().documenten(load_choices(VOORBEELD), ["verordening"])
+    assert uit["verordening"].startswith(b"PK")
+
+    stijl = _huisstijl(tmp_path / "stijl.docx", _in_document(b"{{ 'x' * 60000 }}"))
+    pad = keuzebestand(tmp_path, lambda d: zet(d, "gemeente.huisstijl", "stijl.docx"))
+    with pytest.raises(t.InputError) as e:
+        Renderer().documenten(load_choices(pad), ["verordening"])
+    assert f"De huisstijl {stijl}" in str(e.value) and "45.000 tekens" in str(e.value)
+    assert type(Huisstijl(stijl).env).__name__ == "_VeiligeStijl"
+
+
 # ===================================================================================== kit init
 
 @pytest.mark.parametrize("naam", ["Hee\x1b]0;titel\x07rlen", "A\x01B", "A\x7fB", "A\x85B", "A\x9bB", "A\u202eB",
