@@ -197,6 +197,12 @@ def _bedrag_plekken(data: Mapping[str, Any]) -> list[str]:
     if isinstance(consultatie, Mapping) and consultatie.get("volume_toereikend") is False \
             and consultatie.get("keuze") is None:
         uit.append("financien.marktconsultatie.keuze")
+    # review5 M05/M2: the expected cost per traject and the dekking of the shortfall
+    if isinstance(consultatie, Mapping) and consultatie.get("volume_toereikend") is False:
+        if consultatie.get("kosten_per_traject") is None:
+            uit.append("financien.marktconsultatie.kosten_per_traject")
+        if consultatie.get("keuze") != "sober_aanbod" and _leeg(consultatie.get("dekking")):
+            uit.append("financien.marktconsultatie.dekking")
     if financien.get("uitvoeringskosten_raming") is None:
         uit.append("financien.uitvoeringskosten_raming")
     # review3 M6: the gemeente's own amount from the circulaire gemeentefonds

@@ -145,6 +145,14 @@ class Risico:
     grens: int = 0
     raming: int = 0
     per_inburgeraar: bool = False
+    totaal: int | None = None         # volume too low: the yearly shortfall (None while the cost per traject is open)
+    stap: int = 0                     # volume too low: a step in the cost per traject above the norm ...
+    per_stap: int = 0                 # ... and what that step costs per year (an order of magnitude)
+
+
+#: review5 M2: while the market's cost per traject is open, the documents give the order of magnitude
+#: of the shortfall: what each step of this many euros per traject above the norm costs per year
+STAP_TRAJECT = 1000
 
 
 @dataclass(frozen=True)
@@ -286,8 +294,14 @@ def bereken(financien: Mapping[str, Any] | None, prognose: Prognose, wet: Mappin
         risicos.append(Risico(GEEN_RAMING, ", ".join(p.voorziening for p in posten if p.raming is None)))
     consultatie = financien.get("marktconsultatie") or {}
     if consultatie.get("volume_toereikend") is False:
-        risicos.append(Risico(VOLUME_TE_LAAG, "leerroutes", 0, _euro_heel(_waarde(wet[NORM_ASIEL["leerroutes"]])),
-                              0, per_inburgeraar=True))
+        # review5 M2: with the market's expected cost per traject the yearly shortfall is known
+        norm = _euro_heel(_waarde(wet[NORM_ASIEL["leerroutes"]]))
+        traject = consultatie.get("kosten_per_traject")
+        traject = None if traject is None else _euro_heel(_breuk(traject))
+        boven = max(traject - norm, 0) if traject is not None else 0
+        risicos.append(Risico(VOLUME_TE_LAAG, "leerroutes", boven, norm, traject or 0, per_inburgeraar=True,
+                              totaal=None if traject is None else boven * asiel,
+                              stap=STAP_TRAJECT, per_stap=STAP_TRAJECT * asiel))
 
     # uitvoeringskosten
     uk_regels = (
