@@ -70,7 +70,9 @@ def test_m1_m2_aanhef_kenmerk_en_adviesbrief_genummerd(docs, g):
 
 def test_k15_bijlage_noemt_de_aanhef_als_vindplaats(docs):
     tabel = open_punten_tabel(docs["huizen"]["verordening"])
-    rij = tabel["[aanname 42]"]   # review4 M6/M7: two new Huizen assumptions before it (40 -> 42)
+    # review4 M6/M7: two new Huizen assumptions before it (40 -> 42); review5 M05: four more (the
+    # marktconsultatie's date, the source's date, who adopted it, where it lies ter inzage: 42 -> 46)
+    rij = tabel["[aanname 46]"]
     assert rij.endswith("| aanhef") and "| Verordening inburgering Huizen 2022" not in rij
 
 
@@ -80,11 +82,11 @@ def test_e1_budget_leerroutes_huizen(docs):
     rv = docs["huizen"]["raadsvoorstel-verordening"]
     kant = plat(sectie(rv, "Kanttekeningen en risico's", "Financiën"))
     fin = plat(sectie(rv, "Financiën", "Advies van de adviesraad"))
-    assert "Budget leerroutes." in kant and "startnotitie HBEL, § 3.3" in kant
+    assert "Budget leerroutes." in kant and "gezamenlijke startnotitie Wet inburgering 2022" in kant and "(§ 3.3" in kant
     assert "volume te laag is om de leerroutes binnen het normbedrag van € 10.000 per asielstatushouder" in kant
     assert "Budget leerroutes" in fin and "marktconsultatie" in fin
     assert "worden uit dat budget betaald" not in fin and "worden betaald uit de specifieke uitkering" not in fin
-    assert "volgen uit de aanbesteding" in fin
+    assert "Het definitieve tekort volgt uit de aanbesteding" in fin
 
 
 @pytest.mark.parametrize("g", GEMEENTEN)
