@@ -204,7 +204,8 @@ def test_k8_k9_k10_taal(docs, g):
 def test_k12_lansingerland_contactpersoon_herkenbaar(docs):
     t = docs["lansingerland"]["beleidsregels"]
     assert "bedoeld in de verordening, de consulent." not in t
-    assert re.search(r"bedoeld in de verordening, de consulent inburgering \[aanname \d+\]", t)
+    # review5 K5: who the contactpersoon is, is organisation and mandate: it moved to the toelichting
+    assert re.search(r"bij de invoering is de contactpersoon de consulent inburgering \[aanname \d+\]", t)
 
 
 @pytest.mark.parametrize("g", GEMEENTEN)

@@ -157,7 +157,10 @@ def test_m5_huizen_brede_intake_volgt_keuzebestand(alle):
     assert not [x for x in ls if x.startswith("ONGENUMMERD")], ls
     p = plat(a)
     assert "alleen bij het tweede gesprek over de uitkering" not in p
-    assert "De contactpersoon voert de gesprekken van de brede intake individueel, met uitzondering van het tweede gesprek." in p
+    # review5 K3: who holds which conversation, apart from how they are held (no "individueel, met uitzondering van")
+    assert "De contactpersoon voert de gesprekken van de brede intake, op het tweede gesprek na. De gesprekken worden " \
+        "individueel gevoerd." in p
+    assert "met uitzondering van het tweede gesprek" not in p
     assert ("Het tweede gesprek voert de participatieconsulent. Hij bespreekt daarin ook de bijstand; dat deel van het "
             "gesprek is geen onderdeel van de brede intake, bedoeld in artikel 14 van de wet.") in p
     assert "Naast de contactpersoon kan zo nodig de maatschappelijk begeleider aan de brede intake deelnemen." in p
@@ -232,7 +235,9 @@ def test_k3_k8_beleidsregels(alle, g):
     assert "Overeenkomstig artikel 4:84" not in reikwijdte                                         # K3
     assert "Een beleidsregel bindt het college zelf: het handelt ernaar, tenzij" in br
     assert "tot hij aan de inburgeringsplicht heeft voldaan" not in br                              # K8
-    assert "totdat zijn inburgeringsplicht is geëindigd" in br
+    # review5 K6: the end of the follow-up is the verordening's norm (test above); the beleidsregels do not repeat it
+    assert "totdat zijn inburgeringsplicht is geëindigd" not in br
+    assert "totdat zijn inburgeringsplicht is geëindigd" in plat(alle[g]["verordening"])
 
 
 @pytest.mark.parametrize("g", GEMEENTEN)

@@ -223,7 +223,7 @@ def test_k2_geen_ongebruikt_begrip_leerbaarheidstoets(docs, g):
 
 def test_k3_wie_voert_welk_gesprek(docs):
     br = docs["huizen"]["beleidsregels"]
-    assert "De contactpersoon voert het eerste en het derde gesprek van de brede intake. De gesprekken worden " \
+    assert "De contactpersoon voert de gesprekken van de brede intake, op het tweede gesprek na. De gesprekken worden " \
            "individueel gevoerd." in br
     assert "met uitzondering van het tweede gesprek" not in br
     assert "Het tweede gesprek voert de participatieconsulent." in br

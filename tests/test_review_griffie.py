@@ -217,7 +217,9 @@ def test_verwijzen_niet_herhalen(docs, g):
     assert "kan van deze beleidsregels afwijken" not in br
     # review4 K3: the duty of art. 4:84 Awb is explained in the toelichting, not restated as an article
     assert "Een beleidsregel bindt het college zelf: het handelt ernaar, tenzij" in br
-    assert "leerbaarheidstoets: toets als bedoeld in artikel 14 van de wet;" in vo
+    # review5 K2: the verordening's articles do not use the term, so it has no definition at all (and none in own words)
+    assert "leerbaarheidstoets:" not in vo
+    assert "brede intake: brede intake als bedoeld in artikel 14 van de wet;" in vo
     assert "Bij de verrekening houdt het college rekening met de beslagvrije voet." not in vo
     assert "memorie van toelichting bij de wijziging van het overgangsrecht" not in vo
 
