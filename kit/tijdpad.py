@@ -18,7 +18,10 @@ Decisions (which body decides, seed 003):
 Which meeting: a decision falls on the **latest** meeting of its body within its phase
 (``begin ≤ datum ≤ eind``) – the latest gives the most time to prepare. For a raad decision
 the college proposal is the latest college meeting in ``[begin, raad)``, and the adviesraad
-meeting is the latest in ``[begin, raad)``, so it always precedes the raad meeting. Where no
+meeting is the latest that leaves ``advies_weken`` before the college decides, so it always precedes
+the raad meeting. The draft goes to the adviesraad ``toezending_dagen`` before that meeting (or on
+``besluiten.<doc>.toezending``); an advice on a draft that works out a document the raad still
+decides on falls before that raad decision or at least ``toezending_dagen`` after it (review5 M02). Where no
 meeting fits, the date is ``None`` and :func:`controleer` warns – unless that body's list of
 meeting dates is empty (not planned yet: nothing to check).
 

@@ -70,7 +70,7 @@ def test_m1_m2_aanhef_kenmerk_en_adviesbrief_genummerd(docs, g):
 
 def test_k15_bijlage_noemt_de_aanhef_als_vindplaats(docs):
     tabel = open_punten_tabel(docs["huizen"]["verordening"])
-    rij = tabel["[aanname 42]"]   # review4 M6/M7: two new Huizen assumptions before it (40 -> 42)
+    rij = tabel["[aanname 43]"]   # review4 M6/M7: two new Huizen assumptions before it (40 -> 42); review5: planning.toezending_dagen (-> 43)
     assert rij.endswith("| aanhef") and "| Verordening inburgering Huizen 2022" not in rij
 
 
