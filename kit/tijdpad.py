@@ -99,6 +99,9 @@ ADVIES_KORT_NA_KADER = "advies_kort_na_kader"
 ADVIES_KORT_NA_TOEZENDING = "advies_kort_na_toezending"
 TOEZENDING_VOOR_ONTWERP = "toezending_voor_ontwerp"
 VOORBEREIDING = (ADVIES_KORT_NA_KADER, ADVIES_KORT_NA_TOEZENDING, TOEZENDING_VOOR_ONTWERP)
+# review5 M01: the contract date must fit the chosen inkoop track (planning.inkoop)
+INKOOP_CONTRACTEN_KADER = "inkoop_contracten_kader"
+INKOOP_CONTRACTEN_OVERBRUGGING = "inkoop_contracten_overbrugging"
 ADVIESTERMIJN_VOOR_ADVIES = "adviestermijn_voor_advies"   # a warning: advies.termijn before any advice meeting
 NA_VERSIEDATUM = "na_versiedatum"
 VOLGORDE = (ADVIES_NA_COLLEGE, COMMISSIE_NIET_TUSSEN, COLLEGE_NA_RAAD, RIB_VOOR_COLLEGE,
@@ -354,6 +357,18 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
             # a fresh `kit init` plans from the next possible year)
             problemen.append(Probleem(NA_VERSIEDATUM, "fasen_weken", fase=1, datum=versiedatum))
 
+    # review5 M01: track "overbrugging" publishes after the raad decision on the beleidskader, so its
+    # contracts start after the inwerkingtreding; no track can contract before that raad decision
+    inkoop = planning.get("inkoop") if isinstance(planning.get("inkoop"), Mapping) else {}
+    contracten = _datum_of_geen(inkoop.get("contracten"))
+    kader_raad = fasen[1].besluit.datum if fasen[1].besluit is not None else None
+    if contracten is not None:
+        if kader_raad is not None and contracten <= kader_raad:
+            problemen.append(Probleem(INKOOP_CONTRACTEN_KADER, "inkoop.contracten", datum=contracten, andere=kader_raad))
+        elif str(inkoop.get("spoor") or "overbrugging") == "overbrugging" and contracten <= inwerkingtreding:
+            problemen.append(Probleem(INKOOP_CONTRACTEN_OVERBRUGGING, "inkoop.contracten", datum=contracten,
+                                      andere=inwerkingtreding))
+
     # review3 M4: the adviestermijn of this version must not end before the adviesraad meets on it
     advies = data.get("advies")
     termijn_datum = _datum_of_geen(advies.get("termijn") if isinstance(advies, Mapping) else None)
@@ -568,6 +583,8 @@ def controleer(choices: Any, wet: Any = None) -> list[Finding]:
             velden.update(orgaan=bericht(f"tijdpad.orgaan_{p.lijst}"), datum=datum_tekst(p.datum),
                           vorige=datum_tekst(p.vorige))
         elif p.sleutel == ADVIESTERMIJN_VOOR_ADVIES:
+            velden.update(datum=datum_tekst(p.datum), andere=datum_tekst(p.andere))
+        elif p.sleutel in (INKOOP_CONTRACTEN_KADER, INKOOP_CONTRACTEN_OVERBRUGGING):
             velden.update(datum=datum_tekst(p.datum), andere=datum_tekst(p.andere))
         elif p.sleutel in VOORBEREIDING:
             velden.update(datum=datum_tekst(p.datum), andere=datum_tekst(p.andere),

@@ -233,3 +233,33 @@ def test_validate_standaard_uit_het_schema(tmp_path):
         encoding="utf-8")
     r = kit("validate", str(pad))
     assert "minder dan 14 dagen" in r.stdout, r.stdout
+
+
+def test_validate_toezending_voor_het_ontwerp(tmp_path):
+    """A toezending before the phase in which the draft is written (phase 2 begins 26 June) is warned."""
+    pad = _variant(tmp_path, "    verordening: {kenmerk: RV-2021-114}",
+                   "    verordening: {kenmerk: RV-2021-114, toezending: 2021-06-01}")
+    r = kit("validate", str(pad))
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    regels = [l for l in r.stdout.splitlines() if "planning.besluiten.verordening.toezending" in l]
+    assert len(regels) == 1, r.stdout
+    assert "waarschuwing" in regels[0] and "1 juni 2021" in regels[0] and "26 juni 2021" in regels[0]
+
+
+@pytest.mark.parametrize("spoor, contracten, stukken", [
+    ("overbrugging", "2021-12-01", ["1 december 2021", "1 januari 2022", "planning.inkoop.spoor"]),
+    ("voorbehoud", "2021-09-01", ["1 september 2021", "30 september 2021", "Gunnen en contracteren"]),
+])
+def test_validate_contractdatum_past_bij_het_inkoopspoor(tmp_path, spoor, contracten, stukken):
+    bron = (ROOT / "choices" / "voorbeeld.yaml").read_text(encoding="utf-8")
+    bron = re.sub(r"(?m)^    spoor: overbrugging", f"    spoor: {spoor}", bron)
+    bron = re.sub(r"(?m)^    contracten: 2022-04-01", f"    contracten: {contracten}", bron)
+    pad = tmp_path / "gemeente.yaml"
+    pad.write_text(bron, encoding="utf-8")
+    r = kit("validate", str(pad))
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    regels = [l for l in r.stdout.splitlines() if "planning.inkoop.contracten" in l]
+    assert len(regels) == 1, r.stdout
+    assert regels[0].startswith(f"{pad}:{_regel(pad, '    contracten:')}: waarschuwing: planning.inkoop.contracten: ")
+    for stuk in stukken:
+        assert stuk in regels[0], regels[0]
