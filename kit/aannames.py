@@ -458,7 +458,7 @@ def markeer(ctx: dict, punten: list[OpenPunt]) -> None:
 
 # ------------------------------------------------------------------------------ the planning
 
-_BESLUIT_LIJST = {"datum": None, "college": "college", "adviesraad": "adviesraad", "rib_raad": "raad",
+_BESLUIT_LIJST = {"datum": None, "college": "college", "adviesraad": "adviesraad", "toezending": "adviesraad", "rib_raad": "raad",
                   "commissie": "commissie"}
 
 

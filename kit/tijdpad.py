@@ -18,7 +18,10 @@ Decisions (which body decides, seed 003):
 Which meeting: a decision falls on the **latest** meeting of its body within its phase
 (``begin ≤ datum ≤ eind``) – the latest gives the most time to prepare. For a raad decision
 the college proposal is the latest college meeting in ``[begin, raad)``, and the adviesraad
-meeting is the latest in ``[begin, raad)``, so it always precedes the raad meeting. Where no
+meeting is the latest that leaves ``advies_weken`` before the college decides, so it always precedes
+the raad meeting. The draft goes to the adviesraad ``toezending_dagen`` before that meeting (or on
+``besluiten.<doc>.toezending``); an advice on a draft that works out a document the raad still
+decides on falls before that raad decision or at least ``toezending_dagen`` after it (review5 M02). Where no
 meeting fits, the date is ``None`` and :func:`controleer` warns – unless that body's list of
 meeting dates is empty (not planned yet: nothing to check).
 
@@ -52,18 +55,27 @@ BESLUITEN = {
     3: ("verordening", RAAD),
     4: ("beleidsregels", COLLEGE),
 }
+RIB_FASEN = (1, 4)                   # college decisions the raad receives by a raadsinformatiebrief (review5 K07)
 ADVIESRAAD_VERPLICHT = (3,)          # phases whose raad decision needs the adviesraad first
 # review M1/M2: the phase in which the draft of a document is written (berichten tijdpad.fase_N_inhoud
 # says so). The adviesraad can only advise once the draft exists, so never before that phase begins;
 # the drafts of the verordening and the beleidsregels are written in phase 2, so that the adviesraad
 # can advise on them early enough for the griffie's lead times. Other documents: their own phase.
 ONTWERP_FASE = {3: 2, 4: 2}
-# review3 M4: the verordening works out the beleidskader, the beleidsregels work out the verordening.
-# The adviesraad advises on such a draft only after the raad has adopted the document it works out
-# (phase -> phase whose raad decision comes first): an advice on a draft that the raad can still
-# change by amendment comes too early to have influence (juridisch.md: "zo tijdig dat het van
-# invloed kan zijn"). Without a raad date for that phase there is nothing to check.
+# review3 M4: the verordening works out the beleidskader, the beleidsregels work out the verordening
+# (phase -> phase whose raad decision the draft depends on). Review5 M02 replaced the rule "advice only
+# after that raad decision": it left one working day between the raad decision and the advice. Now the
+# advice may come before that decision (the draft is sent before it; the college processes the
+# amendments afterwards) or after it with enough days in between (see below).
 KADER_FASE = {3: 2, 4: 3}
+# review5 M02/K08: the adviesraad needs time with a text before it meets on it. The draft is sent
+# (``toezending``: planning.besluiten.<doc>.toezending, else ``toezending_dagen`` before the meeting)
+# at least ``toezending_dagen`` days before the meeting. The advice on a draft that works out a
+# document the raad still decides on (KADER_FASE) may come before that raad decision (the college
+# processes the raad's amendments afterwards, in its own decision) or after it, but then at least
+# ``toezending_dagen`` days after it: the adviesraad must be able to receive and read the text as
+# amended. One working day between the raad decision and the advice (review5 M02) is too little.
+# The number of days is a local choice (not a legal figure): a default in planning.schema.json.
 
 # problem keys (also the berichten keys of the warnings)
 GEEN_VERGADERING = "geen_vergadering"
@@ -81,7 +93,15 @@ RIB_VOOR_COLLEGE = "rib_voor_college"
 ADVIES_TE_KORT = "advies_te_kort"
 AANLEVERING_TE_KORT = "aanlevering_te_kort"
 ADVIES_VOOR_ONTWERP = "advies_voor_ontwerp"
-ADVIES_VOOR_KADER = "advies_voor_kader"
+ADVIES_VOOR_KADER = "advies_voor_kader"   # review3 M4; no longer raised since review5 M02 (see above)
+# review5 M02/K08: warnings (the number of days is a local choice, not a rule of the procedure)
+ADVIES_KORT_NA_KADER = "advies_kort_na_kader"
+ADVIES_KORT_NA_TOEZENDING = "advies_kort_na_toezending"
+TOEZENDING_VOOR_ONTWERP = "toezending_voor_ontwerp"
+VOORBEREIDING = (ADVIES_KORT_NA_KADER, ADVIES_KORT_NA_TOEZENDING, TOEZENDING_VOOR_ONTWERP)
+# review5 M01: the contract date must fit the chosen inkoop track (planning.inkoop)
+INKOOP_CONTRACTEN_KADER = "inkoop_contracten_kader"
+INKOOP_CONTRACTEN_OVERBRUGGING = "inkoop_contracten_overbrugging"
 ADVIESTERMIJN_VOOR_ADVIES = "adviestermijn_voor_advies"   # a warning: advies.termijn before any advice meeting
 NA_VERSIEDATUM = "na_versiedatum"
 VOLGORDE = (ADVIES_NA_COLLEGE, COMMISSIE_NIET_TUSSEN, COLLEGE_NA_RAAD, RIB_VOOR_COLLEGE,
@@ -129,7 +149,10 @@ class Besluit:
     ``orgaan``: raad | college (the body that adopts); ``datum``: its meeting;
     ``college``: the college meeting that adopts the raadsvoorstel (raad decisions only);
     ``adviesraad``: the adviesraad meeting before the decision (when one fits);
-    ``rib_raad``: phase 1 only, the first raad meeting after the college decision.
+    ``rib_raad``: phases 1 and 4, the first raad meeting after the college decision (the raad
+    receives the startnotitie and the beleidsregels by a raadsinformatiebrief, review5 K07);
+    ``toezending``: the day the draft goes to the adviesraad (review5 K08);
+    ``kader``: the raad decision on the document this draft works out (review5 M02), if any.
     """
 
     document: str
@@ -143,6 +166,20 @@ class Besluit:
     commissie: dt.date | None = None
     kenmerk: str = ""
     rib_datum: dt.date | None = None   # phase 1: the date of the raadsinformatiebrief (planning.rib)
+    toezending: dt.date | None = None
+    kader: dt.date | None = None
+    toezending_dagen: int = 0
+
+    @property
+    def advies_na_kader(self) -> bool:
+        """The adviesraad meets after the raad decision on the document this draft works out."""
+        return self.kader is not None and self.adviesraad is not None and self.adviesraad > self.kader
+
+    @property
+    def advies_voor_kader(self) -> bool:
+        """The adviesraad advises on the draft before the raad has decided on the kader: the
+        college processes the raad's amendments afterwards (review5 M02)."""
+        return self.kader is not None and self.adviesraad is not None and self.adviesraad < self.kader
 
     @property
     def past(self) -> bool:
@@ -191,6 +228,7 @@ class Probleem:
     index: int | None = None         # niet_oplopend: list position of `datum`
     andere: dt.date | None = None    # order rules: the other date of the pair
     weken: int | None = None         # lead-time rules: the required number of weeks
+    dagen: int | None = None         # review5 M02/K08: planning.toezending_dagen
 
 
 @dataclass(frozen=True)
@@ -208,6 +246,7 @@ class Tijdpad:
     agenda_weken: int = 0
     advies_weken: int = 0
     aanlevertermijn_weken: int = 0
+    toezending_dagen: int = 0
 
     @property
     def begin(self) -> dt.date:
@@ -265,9 +304,10 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
                 break
         lijsten[orgaan] = tuple(sorted(set(ruw)))
     termijnen = {}
-    for naam in ("agenda_weken", "advies_weken", "aanlevertermijn_weken"):
+    for naam in ("agenda_weken", "advies_weken", "aanlevertermijn_weken", "toezending_dagen"):
         waarde = planning.get(naam) or 0
-        if isinstance(waarde, bool) or not isinstance(waarde, int) or not 0 <= waarde <= 52:
+        grens = 365 if naam == "toezending_dagen" else 52
+        if isinstance(waarde, bool) or not isinstance(waarde, int) or not 0 <= waarde <= grens:
             raise ValueError(f"planning.{naam}")
         termijnen[naam] = waarde
     agenda = termijnen["agenda_weken"]
@@ -317,6 +357,18 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
             # a fresh `kit init` plans from the next possible year)
             problemen.append(Probleem(NA_VERSIEDATUM, "fasen_weken", fase=1, datum=versiedatum))
 
+    # review5 M01: track "overbrugging" publishes after the raad decision on the beleidskader, so its
+    # contracts start after the inwerkingtreding; no track can contract before that raad decision
+    inkoop = planning.get("inkoop") if isinstance(planning.get("inkoop"), Mapping) else {}
+    contracten = _datum_of_geen(inkoop.get("contracten"))
+    kader_raad = fasen[1].besluit.datum if fasen[1].besluit is not None else None
+    if contracten is not None:
+        if kader_raad is not None and contracten <= kader_raad:
+            problemen.append(Probleem(INKOOP_CONTRACTEN_KADER, "inkoop.contracten", datum=contracten, andere=kader_raad))
+        elif str(inkoop.get("spoor") or "overbrugging") == "overbrugging" and contracten <= inwerkingtreding:
+            problemen.append(Probleem(INKOOP_CONTRACTEN_OVERBRUGGING, "inkoop.contracten", datum=contracten,
+                                      andere=inwerkingtreding))
+
     # review3 M4: the adviestermijn of this version must not end before the adviesraad meets on it
     advies = data.get("advies")
     termijn_datum = _datum_of_geen(advies.get("termijn") if isinstance(advies, Mapping) else None)
@@ -338,7 +390,8 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
                    kadernota_naam=str(kadernota.get("naam") or "kadernota"),
                    begroting=als_datum(begroting["datum"]) if begroting.get("datum") else None,
                    agenda_weken=agenda, advies_weken=termijnen["advies_weken"],
-                   aanlevertermijn_weken=termijnen["aanlevertermijn_weken"])
+                   aanlevertermijn_weken=termijnen["aanlevertermijn_weken"],
+                   toezending_dagen=termijnen["toezending_dagen"])
 
 
 def _met_rib(besluit: Besluit, rib: dt.date, problemen: list[Probleem]) -> Besluit:
@@ -367,30 +420,57 @@ def _besluit(nummer: int, begin: dt.date, eind: dt.date, lijsten: Mapping[str, S
     agenda_weken = termijnen.get("agenda_weken", 0)
     advies_weken = termijnen.get("advies_weken", 0)
     aanlever_weken = termijnen.get("aanlevertermijn_weken", 0)
+    toezending_dagen = termijnen.get("toezending_dagen", 0)
     advies_vanaf = advies_vanaf or begin
-    if kader is not None:
-        advies_vanaf = max(advies_vanaf, kader + dt.timedelta(days=1))
     document, orgaan = BESLUITEN[nummer]
     vast = {stap: als_datum(eigen[stap]) for stap in STAPPEN if eigen.get(stap)}
+    vaste_toezending = _datum_of_geen(eigen.get("toezending"))
     kenmerk = str(eigen.get("kenmerk") or "")
     pad = f"besluiten.{document}"
 
     def lijst(stap: str) -> str:
         return f"{pad}.{stap}" if stap in vast else stap
 
+    def kiesbaar_advies(d: dt.date) -> bool:
+        """Review5 M02: not on or just after the raad decision on the kader (too little time to
+        receive and read the amended text); before it is fine (amendments processed afterwards)."""
+        return kader is None or not kader <= d < kader + dt.timedelta(days=max(toezending_dagen, 1))
+
+    def laatste_advies(tot: dt.date) -> dt.date | None:
+        binnen = [d for d in lijsten[ADVIESRAAD] if advies_vanaf <= d <= tot and kiesbaar_advies(d)]
+        return binnen[-1] if binnen else None
+
     datum = vast.get(orgaan) or _laatste(lijsten[orgaan], begin, eind)
     if datum is None and lijsten[orgaan] and orgaan not in vast:
         problemen.append(Probleem(GEEN_VERGADERING, orgaan, fase=nummer))
 
+    def toezending_van(advies: dt.date | None) -> dt.date | None:
+        """The day the draft goes to the adviesraad: the set date, else ``toezending_dagen``
+        before the meeting, but not before the draft is written (``advies_vanaf``)."""
+        if advies is None:
+            return None
+        if vaste_toezending is not None:
+            return vaste_toezending
+        return max(advies - dt.timedelta(days=toezending_dagen), min(advies_vanaf, advies))
+
     def advies_controle(advies: dt.date | None, college: dt.date | None) -> None:
         if advies is None:
             return
-        if kader is not None and advies <= kader:
-            problemen.append(Probleem(ADVIES_VOOR_KADER, lijst(ADVIESRAAD), fase=nummer, datum=advies,
-                                      andere=kader))
-        elif advies < advies_vanaf:
+        if advies < advies_vanaf:
             problemen.append(Probleem(ADVIES_VOOR_ONTWERP, lijst(ADVIESRAAD), fase=nummer, datum=advies,
                                       andere=advies_vanaf))
+        elif kader is not None and not kiesbaar_advies(advies):
+            problemen.append(Probleem(ADVIES_KORT_NA_KADER, lijst(ADVIESRAAD), fase=nummer, datum=advies,
+                                      andere=kader, dagen=toezending_dagen))
+        toezending = toezending_van(advies)
+        if vaste_toezending is not None and vaste_toezending < advies_vanaf:
+            problemen.append(Probleem(TOEZENDING_VOOR_ONTWERP, f"{pad}.toezending", fase=nummer,
+                                      datum=vaste_toezending, andere=advies_vanaf))
+        elif toezending is not None and advies - toezending < dt.timedelta(days=toezending_dagen) \
+                and advies >= advies_vanaf:
+            problemen.append(Probleem(ADVIES_KORT_NA_TOEZENDING,
+                                      f"{pad}.toezending" if vaste_toezending is not None else lijst(ADVIESRAAD),
+                                      fase=nummer, datum=advies, andere=toezending, dagen=toezending_dagen))
         if college is None:
             return
         if advies >= college:
@@ -400,16 +480,18 @@ def _besluit(nummer: int, begin: dt.date, eind: dt.date, lijsten: Mapping[str, S
             problemen.append(Probleem(ADVIES_TE_KORT, lijst(ADVIESRAAD), fase=nummer, datum=advies,
                                       andere=college, weken=advies_weken))
 
+    extra = {"kader": kader, "toezending_dagen": toezending_dagen}
     if orgaan == COLLEGE:
         advies = vast.get(ADVIESRAAD)
         if advies is None and datum is not None:
-            advies = _laatste(lijsten[ADVIESRAAD], advies_vanaf, datum - dt.timedelta(weeks=advies_weken))
+            advies = laatste_advies(datum - dt.timedelta(weeks=advies_weken))
         rib_raad = None
-        if nummer == 1 and datum is not None:
+        rib = nummer in RIB_FASEN
+        if rib and datum is not None:
             rib_raad = next((d for d in lijsten[RAAD] if d > datum), None)
         advies_controle(advies, datum)
-        return Besluit(document, orgaan, datum, adviesraad=advies, rib=nummer == 1, rib_raad=rib_raad,
-                       kenmerk=kenmerk)
+        return Besluit(document, orgaan, datum, adviesraad=advies, rib=rib, rib_raad=rib_raad,
+                       kenmerk=kenmerk, toezending=toezending_van(advies), **extra)
 
     verplicht = nummer in ADVIESRAAD_VERPLICHT
     college, advies, commissie = vast.get(COLLEGE), vast.get(ADVIESRAAD), vast.get(COMMISSIE)
@@ -429,7 +511,7 @@ def _besluit(nummer: int, begin: dt.date, eind: dt.date, lijsten: Mapping[str, S
             commissie = tussen[-1] if tussen else None
         if advies is None:
             tot = (college - dt.timedelta(weeks=advies_weken)) if college else datum - dt.timedelta(days=1)
-            advies = _laatste(lijsten[ADVIESRAAD], advies_vanaf, tot)
+            advies = laatste_advies(tot)
             if verplicht and advies is None and lijsten[ADVIESRAAD]:
                 problemen.append(Probleem(GEEN_ADVIESRAAD, ADVIESRAAD, fase=nummer, datum=college or datum))
     # the order of the procedure and its lead times, for explicit and derived dates alike
@@ -448,7 +530,7 @@ def _besluit(nummer: int, begin: dt.date, eind: dt.date, lijsten: Mapping[str, S
         problemen.append(Probleem(AANLEVERING_TE_KORT, lijst(COMMISSIE), fase=nummer, datum=commissie,
                                   andere=college, weken=aanlever_weken))
     return Besluit(document, orgaan, datum, college=college, adviesraad=advies, adviesraad_verplicht=verplicht,
-                   commissie=commissie, kenmerk=kenmerk)
+                   commissie=commissie, kenmerk=kenmerk, toezending=toezending_van(advies), **extra)
 
 
 # --------------------------------------------------------------------------- validation
@@ -502,6 +584,12 @@ def controleer(choices: Any, wet: Any = None) -> list[Finding]:
                           vorige=datum_tekst(p.vorige))
         elif p.sleutel == ADVIESTERMIJN_VOOR_ADVIES:
             velden.update(datum=datum_tekst(p.datum), andere=datum_tekst(p.andere))
+        elif p.sleutel in (INKOOP_CONTRACTEN_KADER, INKOOP_CONTRACTEN_OVERBRUGGING):
+            velden.update(datum=datum_tekst(p.datum), andere=datum_tekst(p.andere))
+        elif p.sleutel in VOORBEREIDING:
+            velden.update(datum=datum_tekst(p.datum), andere=datum_tekst(p.andere),
+                          dagen=p.dagen if p.dagen is not None else 0,
+                          kader=bericht(f"tijdpad.kader_{KADER_FASE[p.fase]}") if p.fase in KADER_FASE else "")
         elif p.sleutel in VOLGORDE:
             velden.update(datum=datum_tekst(p.datum), andere=datum_tekst(p.andere),
                           college=datum_tekst(p.vorige) or bericht("tijdpad.onbekend"),

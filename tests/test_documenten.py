@@ -8,6 +8,7 @@ tables. Expected statutory figures come from the law table and expected computed
 
 from __future__ import annotations
 
+import datetime as dt
 import copy
 import re
 from pathlib import Path
@@ -392,7 +393,10 @@ def test_rib_planning_noemt_advies_adviesraad_bij_beleidskader(huizen):
     assert b2.adviesraad
     rib = re.sub(r" \[aanname \d+\]", "", normaliseer(huizen["raadsinformatiebrief"].tekst))  # issue 11 markers
     # review2 M2: the steps in the order of the procedure, the commissie included
-    assert (f"het beleidskader: advies van de adviesraad op {datum(b2.adviesraad)}, ons voorstel op {datum(b2.college)}, "
+    # review5 K08: the date the draft goes to the adviesraad comes first
+    assert b2.adviesraad - b2.toezending >= dt.timedelta(days=14)
+    assert (f"het beleidskader: toezending van het ontwerp aan de adviesraad op {datum(b2.toezending)}, "
+            f"advies van de adviesraad op {datum(b2.adviesraad)}, ons voorstel op {datum(b2.college)}, "
             f"bespreking in de raadscommissie op {datum(b2.commissie)} en besluit in uw vergadering van {datum(b2.datum)};") in rib
 
 

@@ -56,7 +56,8 @@ def test_m1_advies_over_beleidsregels_na_het_ontwerp(docs, g, doc):
     assert "ontwerpen van de verordening en de beleidsregels" in fase2
     assert "ontwerpen en inrichten" in fase4 and fase4.split(" | ")[2].startswith("vaststelling beleidsregels")
     begin_fase2 = datum(fase2.split(" | ")[1])
-    advies = datum(fase4.split("adviesraad (over het ontwerp) ")[1])
+    # review5: the label notes when the advice precedes the raad decision on the verordening
+    advies = datum(re.split(r"adviesraad \(over het ontwerp[^)]*\) ", fase4)[1])
     college = datum(fase4.split("college ")[1])
     assert begin_fase2 <= advies < college
 
@@ -80,11 +81,12 @@ def test_m2_aanlevertermijnen_haalbaar(docs, g, doc):
 
 @pytest.mark.parametrize("g", DRIE)
 def test_m2_planning_in_volgorde_van_de_procedure(docs, g):
-    """M2: de tabel noemt de stappen in de volgorde adviesraad, college, commissie, raad."""
+    """M2: de tabel noemt de stappen in de volgorde adviesraad, college, commissie, raad; review5 K08:
+    voorafgegaan door de toezending van het ontwerp aan de adviesraad."""
     fase3 = zonder_markering(rij(docs[g]["beleidskader"], "3. Verordening |"))
     stappen = fase3.split(" | ")[3]
-    assert re.fullmatch(r"adviesraad [^;]+; college \(raadsvoorstel\) [^;]+; raadscommissie [^;]+; gemeenteraad .+",
-                        stappen), stappen
+    assert re.fullmatch(r"ontwerp naar de adviesraad [^;]+; adviesraad( \([^)]*\))? [^;]+; "
+                        r"college \(raadsvoorstel\) [^;]+; raadscommissie [^;]+; gemeenteraad .+", stappen), stappen
 
 
 @pytest.mark.parametrize("g", DRIE)
@@ -211,13 +213,18 @@ def test_m16_inkoop_als_spoor_en_risico(docs, g):
     noemt het risico dat de aanbesteding op 1 januari niet rond is."""
     t = docs[g]["beleidskader"]
     # review4 M1/M2 (earlier decision corrected): phase 2 only prepares the procurement of every
-    # outsourced part; publication, award and contract follow the raad's kader decision
-    assert "inkoopstrategie voor de leerroutes" in rij(t, "2. Beleidskader |")
+    # outsourced part; review5 M01: publication follows the raad's kader decision, award and contract
+    # come after the inwerkingtreding (contracts per 1 April 2022), with an overbrugging per onderdeel
+    assert "inkoopstrategie voorbereiden" in rij(t, "2. Beleidskader |")
     assert "publicatie pas na het raadsbesluit over het beleidskader" in rij(t, "2. Beleidskader |")
-    assert "gunning en contractering van de leerroutes" in rij(t, "3. Verordening |")
+    assert "publicatie van de aanbesteding van de leerroutes" in rij(t, "3. Verordening |")
+    assert "gunning" not in rij(t, "3. Verordening |")
+    fase7 = zonder_markering(rij(t, "7. Start Wet inburgering |"))
+    assert "gunning, opschortingstermijn (Alcatel-termijn) en contractering" in fase7
+    assert "gaan in op 1 april 2022, tot dan geldt de overbrugging per onderdeel" in fase7
     assert "keuze en planning inkoop" not in t
     assert "De aanbesteding van de leerroutes" in t and "is op 1 januari 2022 niet afgerond" in t
-    assert "overbrugging voorbereiden" in t  # review4 M1: a real bridging measure
+    assert "per onderdeel een overbrugging" in t  # review4 M1: a real bridging measure
     assert "De inkoop moet op tijd rond zijn. De gemeente koopt de leerroutes" in docs[g]["raadsvoorstel-beleidskader"]
 
 

@@ -71,8 +71,9 @@ def test_m1_m2_aanhef_kenmerk_en_adviesbrief_genummerd(docs, g):
 def test_k15_bijlage_noemt_de_aanhef_als_vindplaats(docs):
     tabel = open_punten_tabel(docs["huizen"]["verordening"])
     # review4 M6/M7: two new Huizen assumptions before it (40 -> 42); review5 M05: four more (the
-    # marktconsultatie's date, the source's date, who adopted it, where it lies ter inzage: 42 -> 46)
-    rij = tabel["[aanname 46]"]
+    # marktconsultatie's date, the source's date, who adopted it, where it lies ter inzage: 42 -> 46);
+    # review5 M02: planning.toezending_dagen (46 -> 47)
+    rij = tabel["[aanname 47]"]
     assert rij.endswith("| aanhef") and "| Verordening inburgering Huizen 2022" not in rij
 
 

@@ -124,16 +124,20 @@ def test_m4_voorbeelden_zijn_uitvoerbaar(docs):
         r = _kit("validate", str(pad))
         assert r.returncode == 0 and "geen fouten en geen waarschuwingen" in r.stdout, (g, r.stdout, r.stderr)
     rib = docs["heuvelrode"]["raadsinformatiebrief"]
-    # the adviesraad advises on the verordening after the raad set the beleidskader (30 September)
-    assert "de verordening inburgering: advies van de adviesraad op 4 oktober 2021" in rib
-    assert "adviseert de adviesraad over het ontwerp van de beleidsregels (op 15 november 2021)" in rib
-    assert "27 september 2021" not in rib
+    # review5 M02 (replaces review3 M4's order): the adviesraad gets the draft verordening two weeks
+    # before it meets, before the raad sets the beleidskader (30 September); the amendments follow in
+    # the college's proposal. Never again one working day after the raad decision (4 October, 15 November).
+    assert ("de verordening inburgering: toezending van het ontwerp aan de adviesraad op 13 september 2021, "
+            "advies van de adviesraad op 27 september 2021, ons voorstel op 12 oktober 2021") in rib
+    assert ("De adviesraad ontvangt het ontwerp van de beleidsregels op 18 oktober 2021 en adviseert erover op "
+            "1 november 2021, vóór uw besluit over de verordening; uw amendementen verwerken wij daarna.") in rib
+    assert "4 oktober 2021" not in rib and "15 november 2021" not in rib
 
 
 def _oud(tmp_path: Path, extra: str = "", termijn: str = "2021-07-15") -> Path:
     bron = (ROOT / "choices" / "voorbeeld.yaml").read_text(encoding="utf-8")
-    bron = re.sub(r"termijn: 2021-08-16", f"termijn: {termijn}", bron)
-    bron = bron.replace("adviesraad: [2021-04-12, 2021-06-21, 2021-08-16, 2021-09-27, 2021-10-04, 2021-11-15]",
+    bron = re.sub(r"termijn: 2021-08-\d\d", f"termijn: {termijn}", bron)
+    bron = bron.replace("adviesraad: [2021-04-12, 2021-06-21, 2021-08-23, 2021-09-27, 2021-11-01, 2021-12-13]",
                         "adviesraad: [2021-04-12, 2021-06-21, 2021-08-16, 2021-09-27]")
     bron = bron.replace("    verordening: {kenmerk: RV-2021-114}", "    verordening: {kenmerk: RV-2021-114}" + extra)
     pad = tmp_path / "oud.yaml"
@@ -141,15 +145,16 @@ def _oud(tmp_path: Path, extra: str = "", termijn: str = "2021-07-15") -> Path:
     return pad
 
 
-def test_m4_advies_voor_het_kader_wordt_geweigerd(tmp_path):
-    # the old plan: advice on the verordening on 27 September, before the raad sets the beleidskader
-    pad = _oud(tmp_path, "\n    beleidsregels: {adviesraad: 2021-09-27}")
+def test_m4_advies_kort_na_het_kader_waarschuwt(tmp_path):
+    # review5 M02 replaces review3 M4's error "advice before the kader": the advice on the beleidsregels
+    # four days (two working days) after the raad set the verordening (11 November) is too soon
+    pad = _oud(tmp_path, "\n    beleidsregels: {adviesraad: 2021-11-15}")
     r = _kit("validate", str(pad))
-    assert r.returncode != 0, r.stdout
+    assert r.returncode == 0, r.stdout
     regels = [l for l in r.stdout.splitlines() if "planning.besluiten.beleidsregels.adviesraad" in l]
     assert len(regels) == 1, r.stdout
-    assert "fout" in regels[0] and "27 september 2021" in regels[0] and "11 november 2021" in regels[0]
-    assert "ná 11 november 2021" in regels[0] and "Traceback" not in r.stderr
+    assert "waarschuwing" in regels[0] and "15 november 2021" in regels[0] and "11 november 2021" in regels[0]
+    assert "14 dagen" in regels[0] and "planning.toezending_dagen" in regels[0] and "Traceback" not in r.stderr
     assert re.match(rf"{re.escape(str(pad))}:\d+: ", regels[0])
 
 
@@ -159,8 +164,9 @@ def test_m4_adviestermijn_voor_de_vergadering_waarschuwt(tmp_path):
     regel = next(l for l in r.stdout.splitlines() if "advies.termijn" in l)
     assert regel.startswith(f"{pad}:35: waarschuwing: advies.termijn:")
     assert "15 juli 2021" in regel and "16 augustus 2021" in regel
-    # without an adviesraad meeting after the beleidskader, no advice on the verordening is derived
-    assert "Fase 3 (Verordening)" in r.stdout
+    # review5 M02: the advice on the verordening may come before the raad sets the beleidskader
+    # (27 September, the draft sent on 13 September): no warning about phase 3
+    assert "Fase 3 (Verordening)" not in r.stdout
     # a termijn on the day of the meeting is fine
     r = _kit("validate", str(_oud(tmp_path, termijn="2021-08-16")))
     assert "advies.termijn" not in r.stdout

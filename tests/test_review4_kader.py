@@ -53,10 +53,14 @@ def test_m1_m2_inkoop_per_onderdeel_na_het_kader(docs, g):
     for doc in ("beleidskader", "startnotitie"):
         t = docs[g][doc]
         fase2 = rij(t, "2. Beleidskader |")
-        assert f"inkoopstrategie voor {delen} voorbereiden (alleen voorbereiding: publicatie pas na het " \
-               f"raadsbesluit over het beleidskader)" in fase2
+        # review5 M01: phase 2 prepares, phase 3 publishes after the raad decision, the contracts
+        # start after the inwerkingtreding (award and contract no longer squeezed into phase 3)
+        assert f"inkoop van {delen}: inkoopstrategie voorbereiden; " in fase2
+        assert "(publicatie pas na het raadsbesluit over het beleidskader)" in fase2
         assert "start van de inkoop" not in t
-        assert f"publicatie, gunning en contractering van {delen}" in rij(t, "3. Verordening |")
+        assert f"publicatie van de aanbesteding van {delen} na het raadsbesluit over het beleidskader" in \
+            rij(t, "3. Verordening |")
+        assert f"de contracten voor {delen} gaan in op 1 april 2022" in re.sub(r" \[(aanname|in te vullen) \d+\]", "", rij(t, "7. Start Wet inburgering |"))
     bk = docs[g]["beleidskader"]
     assert f"De aanbesteding van {delen} is op 1 januari 2022 niet afgerond" in bk
     assert "tijdelijke verlenging van een bestaand contract" not in bk

@@ -133,11 +133,13 @@ def test_beleidsregels_na_advies_adviesraad(docs, g):
     vóór het collegebesluit over de beleidsregels."""
     t = docs[g]["startnotitie"]
     rij = next(r for r in t.splitlines() if r.startswith("4. Beleidsregels |"))
-    m = re.search(r"adviesraad(?: \(over het ontwerp\))? (\d+ \w+ \d{4})[^;]*; college (\d+ \w+ \d{4})", rij)
+    m = re.search(r"adviesraad(?: \(over het ontwerp[^)]*\))? (\d+ \w+ \d{4})[^;]*; college (\d+ \w+ \d{4})", rij)
     assert m, rij
-    # review3 M4: the advice follows the raad's verordening and precedes the college's decision
-    assert re.search(r"Nadat u de verordening heeft vastgesteld, adviseert de adviesraad over het ontwerp van "
-                     r"de beleidsregels \(op \d+ \w+ \d{4}(?: \[aanname \d+\])?\); ons college stelt ze daarna vast",
+    # review5 M02 (replaces review3 M4): the draft goes to the adviesraad with a date of toezending, the
+    # advice precedes the raad's verordening decision (amendments processed afterwards) and the college
+    assert re.search(r"De adviesraad ontvangt het ontwerp van de beleidsregels op \d+ \w+ \d{4}(?: \[aanname \d+\])? "
+                     r"en adviseert erover op \d+ \w+ \d{4}(?: \[aanname \d+\])?, vóór uw besluit over de verordening; "
+                     r"uw amendementen verwerken wij daarna\. Ons college stelt de beleidsregels daarna vast",
                      docs[g]["raadsinformatiebrief"])
 
 

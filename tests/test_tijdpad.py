@@ -46,21 +46,28 @@ def test_besluiten_voorbeeld(voorbeeld):
                                                                   D(2021, 7, 8))
     assert (b.document, b.orgaan, b.datum, b.college) == ("beleidskader", "raad", D(2021, 9, 30), D(2021, 8, 31))
     assert (v.document, v.orgaan, v.datum, v.college, v.adviesraad) == (
-        "verordening", "raad", D(2021, 11, 11), D(2021, 10, 12), D(2021, 10, 4))
-    # review3 M4: the adviesraad advises on the verordening after the raad set the beleidskader, and on
-    # the beleidsregels after the raad set the verordening
-    assert v.adviesraad > b.datum and r.adviesraad == D(2021, 11, 15) > v.datum
+        "verordening", "raad", D(2021, 11, 11), D(2021, 10, 12), D(2021, 9, 27))
+    # review5 M02 (replaces review3 M4's "advice only after the raad decision", which left one working
+    # day: raad 30 September -> adviesraad 4 October, 11 -> 15 November): the draft goes to the
+    # adviesraad before the raad decides on what it works out, the adviesraad advises before that
+    # decision and the college processes the amendments afterwards; the toezending is 14 days before
+    assert v.adviesraad < b.datum and r.adviesraad == D(2021, 11, 1) < v.datum
+    assert (v.toezending, r.toezending, b.toezending) == (D(2021, 9, 13), D(2021, 10, 18), D(2021, 8, 9))
+    assert (v.kader, r.kader, b.kader) == (b.datum, v.datum, None)
+    assert v.advies_voor_kader and r.advies_voor_kader and not b.advies_voor_kader
+    # review5 K07: the raad receives the beleidsregels by a raadsinformatiebrief
+    assert (r.rib, r.rib_raad) == (True, D(2021, 12, 16))
     # the procedure in order: adviesraad, college, commissie, raad
     assert v.adviesraad < v.college < v.commissie < v.datum and v.adviesraad_verplicht
-    assert (b.adviesraad, b.commissie) == (D(2021, 8, 16), D(2021, 9, 21))
+    assert (b.adviesraad, b.commissie) == (D(2021, 8, 23), D(2021, 9, 21))   # review5 K08: was 16 August
     # review M2: lead times (advice -> college, college -> commissie) are kept
     for x in (b, v):
         assert x.college - x.adviesraad >= dt.timedelta(weeks=tp.advies_weken)
         assert x.commissie - x.college >= dt.timedelta(weeks=3)
     assert (r.document, r.orgaan, r.datum) == ("beleidsregels", "college", D(2021, 11, 23))
     # review S3/B9, review2 M1: the adviesraad advises on the draft beleidsregels after the phase in
-    # which the drafts are written has begun (and, review3 M4, after the verordening)
-    assert r.adviesraad == D(2021, 11, 15) < r.datum
+    # which the drafts are written has begun (review5 M02: before the raad decision on the verordening)
+    assert r.adviesraad == D(2021, 11, 1) < r.datum
     assert r.adviesraad >= tp.fase(2).begin and "ontwerpen van de verordening en de beleidsregels" in \
         tp.fase(2).onderdelen
     assert all(x.past for x in tp.besluiten)
@@ -88,7 +95,7 @@ def _schrijf(tmp_path: Path, planning: str, versie: str = "2021-06-01", status: 
     tekst = re.sub(r"(?m)^  datum: 2021-06-01$", f"  datum: {versie}", tekst, count=1)
     tekst = re.sub(r"(?m)^  status: concept\b", f"  status: {status}", tekst, count=1)
     # these plannings test the procedure; the adviestermijn of the version (review3 M4) is not at issue
-    tekst = tekst.replace("  termijn: 2021-08-16", "  termijn: 2021-12-31", 1)
+    tekst = re.sub(r"(?m)^  termijn: 2021-08-\d\d", "  termijn: 2021-12-31", tekst, count=1)
     pad = tmp_path / "gemeente.yaml"
     pad.write_text(tekst, encoding="utf-8")
     return pad
@@ -226,13 +233,9 @@ _OUDE_PLANNING = """planning:
     # M2: 14 days between the college and the commissie
     ("verordening: {college: 2021-10-19, commissie: 2021-11-02}", "aanlevering_te_kort",
      ["19 oktober 2021", "2 november 2021", "3 weken", "planning.aanlevertermijn_weken"]),
-    # review3 M4 (replaces review2 M1's "before the draft"): advice on the draft beleidsregels before
-    # the raad adopted the verordening they work out
-    ("beleidsregels: {adviesraad: 2021-06-21}", "advies_voor_kader",
-     ["21 juni 2021", "11 november 2021", "ontwerp", "van invloed"]),
-    # review3 M4: advice on the draft verordening before the raad set the beleidskader (the old example)
-    ("verordening: {adviesraad: 2021-09-27}", "advies_voor_kader",
-     ["27 september 2021", "30 september 2021", "amendement"]),
+    # review2 M1: advice on the draft beleidsregels before the draft is written (phase 2 begins 26 June)
+    ("beleidsregels: {adviesraad: 2021-06-21}", "advies_voor_ontwerp",
+     ["21 juni 2021", "26 juni 2021", "ontwerp"]),
 ])
 def test_termijnen_en_ontwerp_worden_geweigerd(tmp_path, besluit, sleutel, stukjes):
     from kit.findings import FOUT
@@ -263,6 +266,7 @@ def test_afgeleide_data_houden_de_termijnen(tmp_path):
   fasen_weken: [8, 14, 6, 2, 3, 2, 0]
   advies_weken: 1
   aanlevertermijn_weken: 2
+  toezending_dagen: 7
   raad: [2021-09-30, 2021-11-11]
   college: [2021-06-15, 2021-09-07, 2021-10-19, 2021-11-23]
   adviesraad: [2021-08-30, 2021-10-11]
@@ -294,9 +298,16 @@ def test_voorbeeldplanningen_haalbaar(bestand):
         b = tp.fase(nummer).besluit
         assert b.college - b.adviesraad >= dt.timedelta(weeks=tp.advies_weken) > dt.timedelta(0)
         assert b.commissie - b.college >= dt.timedelta(weeks=3)
-    # review3 M4: advice on a draft only after the raad adopted what it works out
-    assert tp.fase(3).besluit.adviesraad > tp.fase(2).besluit.datum
-    assert tp.fase(4).besluit.adviesraad > tp.fase(3).besluit.datum
+    # review5 M02: the adviesraad has the draft at least toezending_dagen before it meets, and it never
+    # meets within that many days after the raad decision its draft depends on (was one working day)
+    minimum = dt.timedelta(days=tp.toezending_dagen)
+    assert tp.toezending_dagen >= 14
+    for nummer in (2, 3, 4):
+        b = tp.fase(nummer).besluit
+        assert b.toezending is not None and b.adviesraad - b.toezending >= minimum
+        assert b.kader is None or b.adviesraad < b.kader or b.adviesraad - b.kader >= minimum
+    # the verordening and the beleidsregels still reach the inwerkingtreding in the right order
+    assert tp.fase(3).besluit.datum < tp.fase(4).besluit.datum < tp.inwerkingtreding
 
 
 def test_termijn_te_kort_via_de_cli(tmp_path):
