@@ -388,6 +388,12 @@ class Formatie:
     fte: float
     formule: str
 
+    def opgebouwd(self, jaargangen: int) -> float:
+        """Review6 M03: the formatie when ``jaargangen`` yearly intakes are in begeleiding at the same
+        time (the regie lasts the inburgeringstermijn), rounded to one decimal."""
+        fte = Fraction(self.instroom * max(0, int(jaargangen))) / _breuk(self.caseload)
+        return rond_half_omhoog(fte * 10) / 10
+
 
 def formatie(prognose: Prognose, caseload: Any) -> Formatie | None:
     """The formatie for one year's intake; None without a usable caseload."""
