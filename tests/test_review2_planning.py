@@ -124,7 +124,10 @@ def test_k3_k4_raadsbesluit_beleidskader(docs, g):
     # review3 K4 and M1 replace review2 K3/K4: the raad's own competence (art. 147 lid 2, zekerheid B)
     # and the ontwerpbegroting, because the begroting 2022 is adopted after this raad
     assert "gelet op artikel 147, tweede lid, van de Gemeentewet (te verifiëren);" in rv
-    assert "te verwerken in de ontwerpbegroting 2022, zo nodig met een nota van wijziging" in rv
+    # review6 E02: with open amounts (Huizen, Lansingerland) beslispunt 2 is a kennisname; the amounts go to
+    # the raad for authorisation in the same ontwerpbegroting
+    assert (("te verwerken in de ontwerpbegroting 2022, zo nodig met een nota van wijziging" if g == "heuvelrode"
+             else "ter autorisatie voor in de ontwerpbegroting 2022, zo nodig met een nota van wijziging") in rv)
     assert "via een begrotingswijziging bij de begroting 2022" not in rv
     assert "te verwerken in de begroting 2022 en" not in rv
 

@@ -27,14 +27,15 @@ def test_e1_huizen_keuze_leerroutes_is_beslispunt_voor_de_aanbesteding(docs):
     rv = docs["huizen"]["raadsvoorstel-beleidskader"]
     # review5 M09: a decision states the choice (the open point holds it), it does not decide
     # "to choose"; publication is the college's (Gemw 160), so it is a consequence, not an order
-    assert re.search(r"^3\. voor de inkoop van de leerroutes aanvullende middelen boven het normbedrag beschikbaar "
-                     r"te stellen óf het aanbod soberder in te richten \[in te vullen \d+\] \(de raad kiest één van "
-                     r"beide\); de aanbesteding van de leerroutes kan na dit besluit worden gepubliceerd\.$", rv, re.M)
+    # review6 E01: one proposal, a ceiling per traject set beforehand (open point), no choice of two
+    assert re.search(r"^3\. voor de inkoop van de leerroutes een plafond per traject vast te stellen van "
+                     r"\[in te vullen \d+\] en de dekking van het deel boven het normbedrag aan te wijzen "
+                     r"\[in te vullen \d+\]; het college neemt dit plafond op in het bestek en gunt niet daarboven\.$", rv, re.M)
     assert "te kiezen tussen" not in rv and "op te dragen de aanbesteding" not in rv
     assert "het beleidskader neemt die keuze niet voor" not in rv
     bk = docs["huizen"]["beleidskader"]
     assert "Vóór de aanbesteding legt het college de raad de keuze voor" not in bk
-    assert "De raad kiest daarom bij het besluit over het beleidskader tussen aanvullende middelen" in bk
+    assert "Het college legt de raad daarom bij het besluit over het beleidskader één voorstel voor" in bk
     assert "stemt het college de planning af met Blaricum, Eemnes en Laren" in bk
     rib = docs["huizen"]["raadsinformatiebrief"]
     # review5 M05: the marktconsultatie is named by who held it and when, not by a paragraph of a document the raad lacks
@@ -86,6 +87,12 @@ def test_m5_bbv_baten_gelijk_aan_lasten_en_uitvoeringskosten(docs, g):
     """M5: unspent SPUK is an overlopend passief, the baten equal the lasten; the uitvoeringskosten
     and their cover are a separate part of the beslispunt."""
     rv = docs[g]["raadsvoorstel-beleidskader"]
+    if g != "heuvelrode":
+        # review6 E02: with open amounts beslispunt 2 authorises nothing; lasten, baten and the
+        # uitvoeringskosten with their cover come for authorisation before the definitive award
+        punt = rij(rv, "2. kennis te nemen van het financieel kader")
+        assert "de lasten en baten per voorziening en de uitvoeringskosten met hun dekking ter autorisatie" in punt
+        return
     punt = rij(rv, "2. het college op te dragen")
     assert "baten specifieke uitkering naar verwachting" not in punt
     assert "baten specifieke uitkering gelijk aan deze lasten" in punt
@@ -106,8 +113,12 @@ def test_m6_een_moment_voor_de_raming(docs, g):
     bk, rib, rv = (docs[g][d] for d in ("beleidskader", "raadsinformatiebrief", "raadsvoorstel-beleidskader"))
     assert "het college maakt de raming compleet voordat het besluit het beleidskader aan de raad aan te bieden" \
         in bk.replace("Het college maakt", "het college maakt")
-    assert "Na de gunning stelt het college de raming bij, zo nodig met een begrotingswijziging." in bk
-    assert "Na de gunning stellen wij de raming bij, zo nodig met een begrotingswijziging." in rib
+    # review6 E03: no budget asked after the award: award above the raad's budget only under the
+    # suspensive condition of a begrotingswijziging adopted before the definitive award
+    assert ("dan gunt het college alleen onder de opschortende voorwaarde dat de raad de begroting wijzigt, en legt "
+            "het die wijziging vóór de definitieve gunning aan de raad voor.") in bk
+    assert ("dan gunnen wij alleen onder de opschortende voorwaarde dat u de begroting wijzigt, en leggen wij u die "
+            "wijziging vóór de definitieve gunning voor.") in rib
     assert "zodra de inkoop en de uitwerking van het aanbod dat toelaten" not in rv
     assert "het college maakt de raming compleet voordat het dit voorstel aan de raad aanbiedt" in rv
     # K4: the startnotitie (a college document) does not speak of "dit kader"

@@ -85,8 +85,9 @@ def test_m2_tekort_met_orde_van_grootte_en_dekking_als_open_punt(docs):
                      r"het tekort nog niet precies te bepalen\. Als orde van grootte: elke € 1\.000 per traject boven "
                      r"het normbedrag van € 10\.000 kost de gemeente bij 20 volwassen asielstatushouders € 20\.000 per "
                      r"jaar\.", fin)
-    assert re.search(r"Waaruit het tekort wordt gedekt als de raad voor aanvullende middelen kiest \(algemene middelen "
-                     r"of een reserve\), is nog niet bepaald \[in te vullen \d+\]\.", fin)
+    # review6 E01: the raad does not choose between alternatives; the college proposes a ceiling
+    assert re.search(r"Waaruit het deel boven het normbedrag wordt gedekt \(algemene middelen of een reserve\), is nog "
+                     r"niet bepaald \[in te vullen \d+\]\.", fin)
     assert "Kaders boven de wet vóór de dekking." in kant
     assert "terwijl de dekking van het tekort op de leerroutes nog niet vaststaat" in kant
 
@@ -99,8 +100,10 @@ def test_m2_begroting_2022_en_tekort_spreken_elkaar_niet_tegen(docs):
     assert re.search(r"Het college verwerkt de financiële gevolgen in de ontwerpbegroting 2022, zo nodig met een nota "
                      r"van wijziging; de raad stelt de begroting 2022 naar verwachting op .*? vast\. Het tekort op de "
                      r"leerroutes is dan nog niet bekend, omdat het uit de aanbesteding volgt; dat deel staat nog niet "
-                     r"in de begroting 2022\. Het college legt de raad daarvoor na de gunning een voorstel tot wijziging "
-                     r"van de begroting 2022 voor, met de dekking\.", vervolg)
+                     r"in de begroting 2022\. Het college gunt de leerroutes niet boven het plafond dat de raad vaststelt; "
+                     r"valt een inschrijving hoger uit, dan gunt het alleen onder de opschortende voorwaarde dat de raad "
+                     r"de begroting 2022 wijzigt, en legt het die wijziging met de dekking vóór de definitieve gunning "
+                     r"aan de raad voor\.", vervolg)   # review6 E03: no begrotingswijziging after the award
     # no volume problem, no such sentence
     assert "Het tekort op de leerroutes is dan nog niet bekend" not in docs["heuvelrode"]["raadsvoorstel-verordening"]
 
@@ -119,7 +122,7 @@ def test_m2_bekend_bedrag_per_traject_geeft_het_tekort(tmp_path):
     rv = docs["huizen"]["raadsvoorstel-verordening"]
     assert ("Aanbieders verwachten € 12.500 per traject, € 2.500 boven het normbedrag van € 10.000. Bij 20 volwassen "
             "asielstatushouders per jaar is het verwachte tekort op de leerroutes € 50.000 per jaar.") in rv
-    assert "Kiest de raad voor aanvullende middelen, dan wordt het tekort gedekt uit de algemene middelen." in rv
+    assert "Het deel boven het normbedrag wordt gedekt uit de algemene middelen." in rv
     assert "financien.marktconsultatie.kosten_per_traject" not in rv
     assert "financien.marktconsultatie.dekking" not in rv
 
@@ -136,7 +139,9 @@ def test_m06_een_moment_voor_de_raming_ook_in_de_risicotabel(docs, g):
     rij = next(r for r in bk.splitlines() if "ontbreekt een eigen raming" in r)
     assert rij.endswith("| De raming per voorziening compleet maken voordat het college besluit het beleidskader aan "
                         "de raad aan te bieden, op basis van de normbedragen" + (" en de marktconsultatie" if g == "huizen" else "")
-                        + "; na de gunning de raming bijstellen, zo nodig met een begrotingswijziging.")
+                        + "; niet gunnen boven het budget dat de raad heeft vastgesteld: valt een inschrijving hoger "
+                        "uit, dan gunnen onder de opschortende voorwaarde van een begrotingswijziging, die de raad vóór "
+                        "de definitieve gunning vaststelt.")   # review6 E03
     assert "vóór de raad over het beleidskader besluit" not in bk
     rv = docs[g]["raadsvoorstel-beleidskader"]
     assert "vóór de raad over dit voorstel besluit" not in rv
