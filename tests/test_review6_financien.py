@@ -71,6 +71,9 @@ def test_e02_open_bedragen_geen_autorisatie(docs, g):
     b = beslispunten(rv)
     assert b.startswith("Nog niet ter besluitvorming. Dit voorstel kan nog niet aan de raad worden aangeboden: de eigen raming ")
     assert re.search(r"de raming van de uitvoeringskosten \[in te vullen \d+\]", b)
+    if g == "huizen":   # E01: the college's one proposal for the leerroutes is itself an open point
+        assert re.search(r"het voorstel van het college voor de leerroutes \(het plafond per traject\) "
+                         r"\[in te vullen \d+\] ontbreken nog\.", b), b
 
 
 def test_e02_lansingerland_noemt_ontbrekende_integratie_uitkering(docs):
