@@ -179,6 +179,12 @@ def tijdpad(t) -> Grafiek:
 
     fasen = list(t.fasen)
     labels = tuple(_t("fase", nummer=f.nummer, naam=f.naam) for f in fasen)
+    # review6 M14: the procurement track as its own bar, running on past the inwerkingtreding
+    # until the contracts start (a bar after the seven phases; kit.tijdpad.InkoopSpoor)
+    inkoop = getattr(t, "inkoop", None)
+    if inkoop is not None:
+        fasen.append(inkoop)
+        labels += (_t("inkoop"),)
     titel = _t("tijdpad_titel", datum=datum_tekst(t.inwerkingtreding))
     punten = _opsomming([
         _t("alt_fase", fase=lbl, begin=datum_tekst(f.begin), eind=datum_tekst(f.eind))

@@ -228,11 +228,13 @@ def test_m7_concept_geen_voltooide_besluiten(docs):
     for g in BESTANDEN:
         rv = docs[g]["raadsvoorstel-beleidskader"]
         assert "heeft op 15 juni 2021 de startnotitie vastgesteld" not in rv
-        assert "Aan dit voorstel gaan de startnotitie (collegebesluit van 15 juni 2021" in rv
+        # review6 M01: a concept dated before the college decision reports it as planned
+        assert re.search(r"Het college stelt de startnotitie op 15 juni 2021( \[aanname \d+\])? \(gepland\) vast", rv)
         rib = docs[g]["raadsinformatiebrief"]
-        # review4 M4 (earlier decision corrected): the RIB goes out after the college decision
         assert "stelt ons college naar verwachting de startnotitie vast" not in rib
-        assert re.search(r"Op 15 juni 2021( \[aanname \d+\])? heeft ons college de startnotitie vastgesteld", rib)
+        assert "heeft ons college de startnotitie vastgesteld" not in rib
+        assert re.search(r"Ons college stelt de startnotitie, waarin wij de eerste keuzes maken, op 15 juni 2021"
+                         r"( \[aanname \d+\])? \(gepland\) vast", rib)
     assert "Datum: wordt ingevuld bij verzending (gepland: 22 juni 2021)" in docs["heuvelrode"]["raadsinformatiebrief"]
 
 
