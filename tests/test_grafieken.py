@@ -211,10 +211,14 @@ def test_tijdpad_als_gantt(gerenderd, bronnen):
     assert duur.xpath("c:spPr/a:solidFill", namespaces=NS)
     reeksen = g.reeksen()
     begins = [EXCEL_NUL + dt.timedelta(days=int(v)) for v in reeksen["Begin"]]
-    assert begins == [f.begin for f in t.fasen]
-    assert reeksen["Duur (dagen)"] == [f.dagen for f in t.fasen]
-    assert [b + dt.timedelta(days=int(d) - 1) for b, d in zip(begins, reeksen["Duur (dagen)"])] == [f.eind for f in t.fasen]
-    assert len(g.categorieen()) == 7 and g.categorieen()[0].startswith("1. ")
+    # review6 M14: after the seven phases a bar for the procurement, until the contracts start
+    assert t.inkoop is not None
+    balken = [*t.fasen, t.inkoop]
+    assert begins == [f.begin for f in balken]
+    assert reeksen["Duur (dagen)"] == [f.dagen for f in balken]
+    assert [b + dt.timedelta(days=int(d) - 1) for b, d in zip(begins, reeksen["Duur (dagen)"])] == [f.eind for f in balken]
+    assert len(g.categorieen()) == 8 and g.categorieen()[0].startswith("1. ")
+    assert g.categorieen()[-1].startswith("Inkoop") and t.inkoop.eind == t.inkoop.contracten - dt.timedelta(days=1)
     assert datum_tekst(t.inwerkingtreding) in g.titel
     for f in t.fasen:
         assert datum_tekst(f.begin) in g.alt
