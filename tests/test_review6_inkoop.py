@@ -174,7 +174,7 @@ def test_m13_adviesstappen_noemen_hun_fase(docs, g):
         assert "1 november 2021 (in fase 3)" in f4
         assert "Voor ieder besluit staat binnen de fase een vergadering" not in t
         assert "de toezending en het advies kunnen in een eerdere fase vallen" in t
-        assert ("het college stuurt hem na dat besluit de tekst zoals de raad die heeft vastgesteld, ter kennisname"
+        assert ("na dat besluit stuurt het college hem ter kennisname de tekst zoals de raad die heeft vastgesteld"
                 in t)
 
 
