@@ -211,7 +211,7 @@ def tijdpad(t) -> Grafiek:
         ),
         notatie=NOTATIE_GETAL, gestapeld=True, as_notatie=NOTATIE_DATUM_KORT,
         as_min=excel_datum(as_begin), as_max=excel_datum(as_eind), as_stap=7 * stap_weken,
-        legenda=False, van_boven=True, tussenruimte=40, hoogte_cm=0.8 * len(fasen) + 2.2,
+        legenda=False, van_boven=True, tussenruimte=40, hoogte_cm=1.1 * len(fasen) + 2.2,  # room for two-line labels
     )
 
 
