@@ -69,7 +69,7 @@ def test_m2_aanlevertermijnen_haalbaar(docs, g, doc):
     tussen collegebesluit en commissie ten minste drie weken (aanlevertermijn griffie)."""
     t = zonder_markering(docs[g][doc])
     college = datum(rij(t, "Collegebesluit |"))
-    advies = datum(rij(t, "Advies adviesraad |"))
+    advies = datum(rij(t, "Vergadering adviesraad |"))
     commissie = datum(rij(t, "Raadscommissie |"))
     raad = datum(rij(t, "Raadsvergadering |"))
     # review3 M4: the examples now plan one week between advice and college (planning.advies_weken: 1),
