@@ -187,3 +187,41 @@ def test_m11_ondertekening_door_het_college_en_adviesmoment(docs, g):
     assert re.search(r"^Vergadering adviesraad \| 27 september 2021( \[aanname \d+\])? \(gepland\)$", rv, re.M)
     assert ("wijzigen die amendementen het voorstel wezenlijk, dan legt het college de gewijzigde onderdelen vóór "
             "zijn besluit opnieuw aan de adviesraad voor") in plat(rv)
+
+
+# ------------------------------------------------------------------------------------------ M2
+
+@pytest.mark.parametrize("g", DRIE)
+def test_m2_geen_gepland_in_aanhef_maar_een_genummerd_open_punt(docs, g):
+    """M2: the college has not decided yet (concept, its date after the version date): the aanhef of
+    the verordening and the ontwerp-raadsbesluit carry the same numbered placeholder, listed in the
+    annex with its reason; "(gepland)" stays in the running text of the raadsvoorstel only."""
+    vo, rv = docs[g]["verordening"], docs[g]["raadsvoorstel-verordening"]
+    aanhef = re.search(r"^gelezen het voorstel van burgemeester en wethouders van \w+ van \[in te vullen (\d+)\], nr\. ",
+                       vo, re.M)
+    assert aanhef, vo[:600]
+    n = aanhef.group(1)
+    besluit = rv.split("\nOntwerp-raadsbesluit\n")[1]
+    assert re.search(rf"^gelezen het voorstel van burgemeester en wethouders van \w+ van \[in te vullen {n}\], nr\. ",
+                     besluit, re.M)
+    for t in (vo, besluit):
+        assert not re.search(r"^gelezen het voorstel.*\(gepland\)", t, re.M)
+    rij = re.search(rf"^\[in te vullen {n}\] \| Collegebesluit\n(.*)$", vo, re.M)
+    assert rij and rij.group(1).startswith("planning.besluiten.verordening.college (")
+    assert "het college heeft het voorstel nog niet vastgesteld; de datum van het collegebesluit komt in de aanhef" in rij.group(1)
+    # the running text keeps the planned dates
+    assert "(gepland) de beleidsregels vast" in rv
+
+
+def test_m2_na_het_collegebesluit_de_datum(tmp_path):
+    """Once the version date is on or after the college date, the aanhef has the date itself."""
+    tekst = (ROOT / "choices" / "voorbeeld.yaml").read_text(encoding="utf-8")
+    assert "  datum: 2021-06-01" in tekst
+    tekst = tekst.replace("  datum: 2021-06-01", "  datum: 2021-10-13", 1)
+    (tmp_path / "k.yaml").write_text(tekst, encoding="utf-8")
+    from docx_tekst import tekst as lees
+    r = kit("render", str(tmp_path / "k.yaml"), "-o", str(tmp_path / "uit"), "--no-pdf", "--only", "verordening")
+    assert r.returncode == 0, r.stderr
+    vo = lees(next((tmp_path / "uit").rglob("verordening.docx")))
+    assert "gelezen het voorstel van burgemeester en wethouders van Heuvelrode van 12 oktober 2021, nr. RV-2021-114;" in vo
+    assert "planning.besluiten.verordening.college" not in vo
