@@ -61,8 +61,8 @@ def test_e1_geen_gezondheid_als_extra_intake_onderwerp(docs, g):
 def test_e1_toelichting_psychische_gezondheid_valt_onder_de_wet(docs, g):
     t = plat(toelichting(docs[g]["verordening"]))
     assert ("Onder de gezondheid, bedoeld in artikel 14, derde lid, van de wet, valt ook de psychische gezondheid; "
-            "de raad voegt daaraan niets toe. Gegevens over de gezondheid zijn bijzondere persoonsgegevens (artikel 9 "
-            "van de Algemene verordening gegevensbescherming). De grondslag om ze te verwerken is de wet; een "
+            "de raad voegt daaraan niets toe. Gegevens over de gezondheid zijn bijzondere persoonsgegevens in de zin "
+            "van de Algemene verordening gegevensbescherming. De grondslag om ze te verwerken is de wet; een "
             "verordening kan die grondslag niet scheppen.") in t
 
 
