@@ -274,8 +274,8 @@ def open_punten(choices: Any) -> list[OpenPunt]:
         if sleutel not in gezien and _leeg(_haal(data, sleutel)):
             invullen(sleutel)
     for sleutel in _bedrag_plekken(data):
-        if sleutel not in gezien:
-            invullen(sleutel)
+        if sleutel not in gezien:   # review6 M9: a choice, not an amount, has its own reason
+            invullen(sleutel, _taal().get("reden_" + sleutel.rsplit(".", 1)[1], ""))
     tijd = _tijdpad(data)
     for sleutel, _document in _datum_plekken(data, tijd):
         invullen(sleutel)

@@ -225,3 +225,16 @@ def test_m2_na_het_collegebesluit_de_datum(tmp_path):
     vo = lees(next((tmp_path / "uit").rglob("verordening.docx")))
     assert "gelezen het voorstel van burgemeester en wethouders van Heuvelrode van 12 oktober 2021, nr. RV-2021-114;" in vo
     assert "planning.besluiten.verordening.college" not in vo
+
+
+# ------------------------------------------------------------------------------------------ M9
+
+def test_m9_open_punt_keuze_wijst_naar_een_bestaande_sleutel(docs):
+    """M9: the open point on the choice at too low a volume points at a line of regio.yaml that holds
+    that key, and gives a reason that fits a choice (not "bedrag nog niet bekend")."""
+    rv = docs["huizen"]["raadsvoorstel-verordening"]
+    rij = re.search(r"^financien\.marktconsultatie\.keuze \(regio\.yaml, regel (\d+)\) \| in te vullen \| (.*?) \|", rv, re.M)
+    assert rij, "geen rij voor financien.marktconsultatie.keuze"
+    regel = (ROOT / "choices" / "hbel" / "regio.yaml").read_text(encoding="utf-8").splitlines()[int(rij.group(1)) - 1]
+    assert regel.strip().startswith("keuze:")
+    assert rij.group(2) == "de raad kiest nog tussen aanvullende middelen en een soberder aanbod van de leerroutes"
