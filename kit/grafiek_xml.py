@@ -304,7 +304,8 @@ def chart_xml(g: "Grafiek", stijl: GrafiekStijl) -> str:
         '<c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
         f"<c:spPr>{_lijn(LIJN_AS)}</c:spPr>{_txpr(stijl)}"
         '<c:crossAx val="20"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/>'
-        '<c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>'
+        # every category labelled (Word; LibreOffice ignores it and needs the room: grafieken.tijdpad)
+        '<c:lblOffset val="100"/><c:tickLblSkip val="1"/><c:noMultiLvlLbl val="0"/></c:catAx>'
         '<c:valAx><c:axId val="20"/>'
         f'<c:scaling><c:orientation val="minMax"/>{schaal}</c:scaling>'
         f'<c:delete val="0"/><c:axPos val="{val_pos}"/>'

@@ -179,6 +179,12 @@ def tijdpad(t) -> Grafiek:
 
     fasen = list(t.fasen)
     labels = tuple(_t("fase", nummer=f.nummer, naam=f.naam) for f in fasen)
+    # review6 M14: the procurement track as its own bar, running on past the inwerkingtreding
+    # until the contracts start (a bar after the seven phases; kit.tijdpad.InkoopSpoor)
+    inkoop = getattr(t, "inkoop", None)
+    if inkoop is not None:
+        fasen.append(inkoop)
+        labels += (_t("inkoop"),)
     titel = _t("tijdpad_titel", datum=datum_tekst(t.inwerkingtreding))
     punten = _opsomming([
         _t("alt_fase", fase=lbl, begin=datum_tekst(f.begin), eind=datum_tekst(f.eind))
@@ -205,7 +211,7 @@ def tijdpad(t) -> Grafiek:
         ),
         notatie=NOTATIE_GETAL, gestapeld=True, as_notatie=NOTATIE_DATUM_KORT,
         as_min=excel_datum(as_begin), as_max=excel_datum(as_eind), as_stap=7 * stap_weken,
-        legenda=False, van_boven=True, tussenruimte=40, hoogte_cm=0.8 * len(fasen) + 2.2,
+        legenda=False, van_boven=True, tussenruimte=40, hoogte_cm=1.1 * len(fasen) + 2.2,  # room for two-line labels
     )
 
 

@@ -232,6 +232,49 @@ class Probleem:
 
 
 @dataclass(frozen=True)
+class InkoopSpoor:
+    """Review6 M14: the procurement track as its own bar (table and Gantt chart), from the
+    publication to the day before the contracts start. ``spoor``: voorbehoud (published after the
+    college proposal on the beleidskader, subject to the raad decision and the budget) or
+    overbrugging (published after the raad decision). ``gunning``: the raad decision on the
+    beleidskader; no award before it (review5 M01)."""
+
+    spoor: str
+    begin: dt.date
+    contracten: dt.date
+    gunning: dt.date | None = None
+
+    @property
+    def eind(self) -> dt.date:
+        return self.contracten - dt.timedelta(days=1)
+
+    @property
+    def dagen(self) -> int:
+        return (self.eind - self.begin).days + 1
+
+
+INKOOPVORMEN = ("overheidsopdracht", "open_house")   # organisatie.uitvoering: bought from a provider
+
+
+def _inkoopspoor(data: Mapping[str, Any], inkoop: Mapping[str, Any], b2: Besluit | None) -> InkoopSpoor | None:
+    """The procurement track, when something is bought (organisatie.uitvoering), the contracts have
+    a date and the publication moment (college proposal or raad decision) is planned."""
+    organisatie = data.get("organisatie") if isinstance(data.get("organisatie"), Mapping) else {}
+    uitvoering = organisatie.get("uitvoering") if isinstance(organisatie.get("uitvoering"), Mapping) else {}
+    lopend = inkoop.get("lopend") if isinstance(inkoop.get("lopend"), (list, tuple)) else ()
+    if not any(str(v) in INKOOPVORMEN and k not in lopend for k, v in uitvoering.items()):
+        return None
+    contracten = _datum_of_geen(inkoop.get("contracten"))
+    if contracten is None or b2 is None:
+        return None
+    spoor = str(inkoop.get("spoor") or "overbrugging")
+    begin = b2.college if spoor == "voorbehoud" else (b2.datum + dt.timedelta(days=1) if b2.datum else None)
+    if begin is None or begin >= contracten:
+        return None
+    return InkoopSpoor(spoor, begin, contracten, gunning=b2.datum)
+
+
+@dataclass(frozen=True)
 class Tijdpad:
     inwerkingtreding: dt.date
     fasen: tuple[Fase, ...]
@@ -247,6 +290,7 @@ class Tijdpad:
     advies_weken: int = 0
     aanlevertermijn_weken: int = 0
     toezending_dagen: int = 0
+    inkoop: InkoopSpoor | None = None   # review6 M14
 
     @property
     def begin(self) -> dt.date:
@@ -391,7 +435,8 @@ def bereken(data: Mapping[str, Any]) -> Tijdpad:
                    begroting=als_datum(begroting["datum"]) if begroting.get("datum") else None,
                    agenda_weken=agenda, advies_weken=termijnen["advies_weken"],
                    aanlevertermijn_weken=termijnen["aanlevertermijn_weken"],
-                   toezending_dagen=termijnen["toezending_dagen"])
+                   toezending_dagen=termijnen["toezending_dagen"],
+                   inkoop=_inkoopspoor(data, inkoop, fasen[1].besluit))
 
 
 def _met_rib(besluit: Besluit, rib: dt.date, problemen: list[Probleem]) -> Besluit:

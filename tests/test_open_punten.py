@@ -95,7 +95,10 @@ def test_voorbeelden_hebben_hun_aannames():
     assert len(load_choices(HBEL / "huizen.yaml").aannames()) > 30
     assert {a.sleutel for a in load_choices(VOORBEELD).aannames()} == {
         "financien.prognose.gezinsmigranten_per_jaar", "financien.uitvoeringskosten_raming",
-        "financien.invoeringsmiddelen_beschikbaar"}
+        "financien.invoeringsmiddelen_beschikbaar",
+        # review6 M05/M06: the procurement track and the local procedure are assumptions to confirm
+        "planning.inkoop.spoor", "planning.inkoop.contracten", "planning.inkoop.lokaal.procedure",
+        "planning.inkoop.lokaal.contracten"}
     for f in [VOORBEELD, LANSINGERLAND, *sorted(HBEL.glob("*.yaml"))]:
         assert load_choices(f).losse_aannames() == [], f
 

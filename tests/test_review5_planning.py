@@ -118,22 +118,25 @@ def test_k07_rib_momenten_volgen_de_planning(docs, g):
 # ----------------------------------------------------------------------------------------- M01
 
 
-@pytest.mark.parametrize("g", DRIE)
-def test_m01_inkoop_is_een_haalbaar_spoor(docs, g):
-    """Publication after the raad decision; award and contract no longer squeezed into six weeks of
-    phase 3; contracts per 1 April 2022 with an overbrugging per onderdeel; the planning tables, the
-    risk table and the raadsvoorstel say the same; the aanbestedende dienst has a date."""
+def test_m01_inkoop_is_een_haalbaar_spoor(docs):
+    """Track overbrugging (Huizen): publication after the raad decision; award and contract in the
+    procurement's own row (review6 M14), contracts per 1 April 2022 with an overbrugging per onderdeel;
+    the planning tables, the risk table and the raadsvoorstel say the same; the dienst has a date."""
+    g = "huizen"
     for doc in ("startnotitie", "beleidskader"):
         t = docs[g][doc]
         f3, f5, f7 = (rij(t, f) for f in ("3. Verordening |", "5. Instructie", "7. Start"))
-        assert "gunning" not in f3 and "contractering" not in f3
-        assert "publicatie van de aanbesteding" in f3 and "na het raadsbesluit over het beleidskader (30 september 2021)" in f3
+        assert "gunning" not in f3 and "contractering" not in f3 and "gunning" not in f7
         assert "per onderdeel een overbrugging regelen" in f5
-        assert "gunning, opschortingstermijn (Alcatel-termijn) en contractering" in f7 and "1 april 2022" in f7
+        assert "tot de contracten ingaan (1 april 2022), geldt de overbrugging per onderdeel" in f7
+        inkoop = rij(t, "Inkoop van de leerroutes |")
+        assert inkoop.startswith("Inkoop van de leerroutes | 1 oktober 2021 t/m 31 maart 2022 | publicatie na het "
+                                 "raadsbesluit over het beleidskader (30 september 2021); ")
+        assert "opschortingstermijn (Alcatel-termijn); contractering; de contracten gaan in op 1 april 2022" in inkoop
         assert "de aanbestedende dienst wordt uiterlijk op 31 augustus 2021 aangewezen" in rij(t, "2. Beleidskader |")
-        alinea = next(r for r in zonder_markering(t).splitlines() if r.startswith("De inkoop van "))
+        alinea = next(r for r in zonder_markering(t).splitlines() if r.startswith("De aanbesteding van de leerroutes is een eigen spoor"))
         assert "past niet vóór 1 januari 2022" in alinea and "contracten per 1 april 2022" in alinea
-        assert "drempelwaarde van de Aanbestedingswet 2012" in alinea
+        assert "Aanbestedingswet 2012 (geen opsplitsing van een opdracht)" in alinea
     risico = next(r for r in zonder_markering(docs[g]["beleidskader"]).splitlines() if r.startswith("De aanbesteding van "))
     assert "contracten per 1 april 2022" in risico and "gunnen en contracteren in fase 3" not in risico
     kant = next(r for r in zonder_markering(docs[g]["raadsvoorstel-beleidskader"]).splitlines()
@@ -145,31 +148,30 @@ def test_m01_inkoop_is_een_haalbaar_spoor(docs, g):
 def test_m01_aanname_staat_niet_als_feit(docs):
     """Huizen and Lansingerland mark the contract date and the designation date as assumptions: every
     place that prints them carries the marker."""
-    for g in ("huizen", "lansingerland"):
+    for g, datum in (("huizen", "1 april 2022"), ("lansingerland", "1 januari 2022")):
         for doc in ("startnotitie", "beleidskader", "raadsvoorstel-beleidskader"):
             # the annex "Open punten en aannames" lists the value itself (rows that start with the key)
             t = "\n".join(r for r in docs[g][doc].splitlines() if not r.startswith("planning.inkoop."))
-            assert "1 april 2022" in t
-            assert not re.search(r"1 april 2022(?! \[aanname \d+\])", t), (g, doc)
+            assert f"contracten gaan in op {datum}" in t or f"contracten per {datum}" in t
+            assert not re.search(rf"(contracten gaan in op|contracten per) {datum}(?! \[aanname \d+\])", t), (g, doc)
             assert not re.search(r"31 augustus 2021 aangewezen", t), (g, doc)
-    assert not re.search(r"1 april 2022 \[", docs["heuvelrode"]["beleidskader"])
 
 
-def test_m01_spoor_voorbehoud(tmp_path):
-    """The other track: publication after the college proposal, under the condition of the raad decision
-    and the budget; award and contract after the raad decision."""
+def test_m01_spoor_overbrugging_voor_heuvelrode(tmp_path):
+    """The other track on Heuvelrode: publication after the raad decision, contracts after the
+    inwerkingtreding, with the duration of a leerroute and the splitting rule named (review6 M05)."""
     bron = (ROOT / "choices" / "voorbeeld.yaml").read_text(encoding="utf-8")
-    bron = re.sub(r"(?m)^    spoor: overbrugging.*$", "    spoor: voorbehoud", bron)
-    bron = re.sub(r"(?m)^    contracten: 2022-04-01.*$", "    contracten: 2022-01-01", bron)
-    pad = tmp_path / "voorbehoud.yaml"
+    bron = re.sub(r"(?m)^    spoor: voorbehoud.*$", "    spoor: overbrugging", bron)
+    bron = re.sub(r"(?m)^    contracten: 2022-01-01.*$", "    contracten: 2022-04-01", bron)
+    pad = tmp_path / "overbrugging.yaml"
     pad.write_text(bron, encoding="utf-8")
     docs = render_teksten(tmp_path / "uit", {"heuvelrode": pad}, alleen="beleidskader")["heuvelrode"]
     t = docs["beleidskader"]
-    assert ("publicatie na het collegevoorstel over het beleidskader, onder voorbehoud van het raadsbesluit en "
-            "van het budget") in rij(t, "2. Beleidskader |")
-    assert "pas na het raadsbesluit over het beleidskader (30 september 2021)" in rij(t, "3. Verordening |")
-    assert "de contracten voor de leerroutes en de MAP gaan in op 1 januari 2022" in rij(t, "7. Start")
-    assert "overbrugging" not in rij(t, "5. Instructie")
+    assert "(publicatie pas na het raadsbesluit over het beleidskader)" in rij(t, "2. Beleidskader |")
+    assert "tot de contracten ingaan (1 april 2022), geldt de overbrugging per onderdeel" in rij(t, "7. Start")
+    assert rij(t, "Inkoop van de leerroutes |").startswith("Inkoop van de leerroutes | 1 oktober 2021 t/m 31 maart 2022 |")
+    assert "per onderdeel een overbrugging regelen" in rij(t, "5. Instructie")
+    assert "Een leerroute duurt een tot drie jaar: wie in de overbruggingsperiode begint, volgt zijn hele traject" in t
 
 
 # ------------------------------------------------------------------------------ kit validate
@@ -253,8 +255,8 @@ def test_validate_toezending_voor_het_ontwerp(tmp_path):
 ])
 def test_validate_contractdatum_past_bij_het_inkoopspoor(tmp_path, spoor, contracten, stukken):
     bron = (ROOT / "choices" / "voorbeeld.yaml").read_text(encoding="utf-8")
-    bron = re.sub(r"(?m)^    spoor: overbrugging", f"    spoor: {spoor}", bron)
-    bron = re.sub(r"(?m)^    contracten: 2022-04-01", f"    contracten: {contracten}", bron)
+    bron = re.sub(r"(?m)^    spoor: \w+", f"    spoor: {spoor}", bron)
+    bron = re.sub(r"(?m)^    contracten: 2022-0[14]-01", f"    contracten: {contracten}", bron)
     pad = tmp_path / "gemeente.yaml"
     pad.write_text(bron, encoding="utf-8")
     r = kit("validate", str(pad))
