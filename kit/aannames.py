@@ -243,6 +243,14 @@ def _besluit_plekken(data: Mapping[str, Any], tijd: Any) -> list[str]:
                                                and str(b.adviesraad) > str(versiedatum))
             if gepland:
                 uit.append(f"{pad}.adviesbrief")
+    # Review6 M2: in a concept, the college has not yet adopted the voorstel on the verordening when
+    # its (planned) date lies after the version date; "gelezen het voorstel … van <date> (gepland)"
+    # is no text the raad can adopt. The aanhef then gets "[in te vullen N]" (BesluitWeergave.
+    # collegebesluit). After the other points, so that their numbers stay. The beleidskader
+    # (phase 2) keeps its planned date: that raadsvoorstel belongs to the kader documents.
+    b = tijd.fase(3).besluit
+    if concept and b.college is not None and versiedatum is not None and str(b.college) > str(versiedatum):
+        uit.append(f"planning.besluiten.{b.document}.college")
     return uit
 
 
@@ -266,8 +274,8 @@ def open_punten(choices: Any) -> list[OpenPunt]:
         if sleutel not in gezien and _leeg(_haal(data, sleutel)):
             invullen(sleutel)
     for sleutel in _bedrag_plekken(data):
-        if sleutel not in gezien:
-            invullen(sleutel)
+        if sleutel not in gezien:   # review6 M9: a choice, not an amount, has its own reason
+            invullen(sleutel, _taal().get("reden_" + sleutel.rsplit(".", 1)[1], ""))
     tijd = _tijdpad(data)
     for sleutel, _document in _datum_plekken(data, tijd):
         invullen(sleutel)
@@ -486,6 +494,8 @@ class BesluitWeergave(_Weergave):
     def __getattr__(self, naam: str) -> Any:
         if naam in ("kenmerk", "adviesbrief"):
             return self._besluit_gegeven(naam)
+        if naam == "collegebesluit":
+            return self._collegebesluit()
         waarde = super().__getattr__(naam)
         if naam not in _BESLUIT_LIJST:
             return waarde
@@ -498,9 +508,18 @@ class BesluitWeergave(_Weergave):
         # an explicit date set as an assumption, else the meeting list it came from
         for sleutel in (f"planning.besluiten.{document}.{stap}", f"planning.{lijst}"):
             p = self._punten.get(sleutel)
-            if p is not None:
+            if p is not None and not (p.soort == INVULLEN and naam == "college"):  # a planned date: see collegebesluit
                 return GemarkeerdeDatum(waarde, p.nummer)
         return waarde
+
+    def _collegebesluit(self) -> Any:
+        """Review6 M2: the date of the college's decision for an aanhef ("gelezen het voorstel …
+        van …"): "[in te vullen N]" while the decision lies after the version date of a concept,
+        else the (marked) college date, else None."""
+        p = self._punten.get(f"planning.besluiten.{self._doel.document}.college")
+        if p is not None and p.soort == INVULLEN:
+            return GemarkeerdeTekst("", p.nummer, True)
+        return self.college
 
 
     def _besluit_gegeven(self, naam: str) -> Any:

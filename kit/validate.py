@@ -18,10 +18,13 @@ inherited from a regio file is reported at the regio file's line.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import difflib
 import json
 import math
 from collections.abc import Callable, Iterable
+from importlib import resources
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -479,6 +482,44 @@ def regel_tolk_tegenstrijdig(choices: Any, wet: dict[str, Figuur]) -> Iterable[F
         yield bevinding(choices, WAARSCHUWING, "tolk.inzet", bericht("validate.tolk_tegenstrijdig"))
 
 
+
+@functools.lru_cache(maxsize=1)
+def _gezondheidstermen() -> dict[str, re.Pattern[str]]:
+    """Level → a pattern of the words (at the start of a word) in kit/data/gezondheidstermen.yaml."""
+    import yaml
+
+    data = yaml.safe_load((resources.files("kit") / "data" / "gezondheidstermen.yaml").read_text(encoding="utf-8"))
+    return {niveau: re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, data[niveau])) + ")", re.IGNORECASE)
+            for niveau in ("fout", "twijfel")}
+
+
+def regel_intake_gezondheid(choices: Any, wet: dict[str, Figuur]) -> Iterable[Finding]:
+    """Review6 E1: an extra brede-intake topic about health. Health data are special-category data
+    (art. 9 AVG); the law already has the college examine health (art. 14 lid 3 Wi2021). A topic the
+    verordening adds "naast" the law rests on the verordening alone, which cannot be the ground for
+    processing such data. An unmistakable health word is an error (a verordening with it would be
+    unlawful, and the fix is simply to drop the item: health stays in the statutory intake); a word
+    that may or may not mean health (vitaliteit, leefstijl) is a warning: the gemeente describes it."""
+    lijst = _haal(choices.data, "brede_intake.extra_levensdomeinen")
+    if not isinstance(lijst, list):
+        return
+    termen = _gezondheidstermen()
+    figuur = wet.get("art_wi_brede_intake_gezondheid")
+    artikel = figuur.waarde_tekst if figuur else ""
+    bron = bericht("validate.bron_intake_gezondheid", bron=figuur.bron_kort if figuur else "")
+    for i, waarde in enumerate(lijst):
+        if not isinstance(waarde, str):
+            continue
+        if termen["fout"].search(waarde):
+            niveau, sleutel = FOUT, "validate.intake_gezondheid"
+        elif termen["twijfel"].search(waarde):
+            niveau, sleutel = WAARSCHUWING, "validate.intake_gezondheid_twijfel"
+        else:
+            continue
+        yield bevinding(choices, niveau, f"brede_intake.extra_levensdomeinen[{i}]",
+                        bericht(sleutel, waarde=_kort(waarde), artikel=artikel), bron)
+
+
 # --- values the documents cannot be made from (kit/validate.py, issue 14) ---------------------
 
 
@@ -675,6 +716,7 @@ REGELS: list[Regel] = [
     regel_verrekening_en_samenloop,
     regel_hoor_en_wederhoor,
     regel_tolk_tegenstrijdig,
+    regel_intake_gezondheid,
     regel_eindige_getallen,
     regel_volwassenen_niet_meer_dan_statushouders,
     regel_naam_als_mapnaam,

@@ -73,8 +73,9 @@ def test_k15_bijlage_noemt_de_aanhef_als_vindplaats(docs):
     # review4 M6/M7: two new Huizen assumptions before it (40 -> 42); review5 M05: four more (the
     # marktconsultatie's date, the source's date, who adopted it, where it lies ter inzage: 42 -> 46);
     # review5 M02: planning.toezending_dagen (46 -> 47)
-    rij = tabel["[aanname 47]"]
-    assert rij.endswith("| aanhef") and "| Verordening inburgering Huizen 2022" not in rij
+    # review6 M2: the aanhef now names the college date as its own open point (not the meeting list)
+    rij = next(r for r in tabel.values() if "\nplanning.besluiten.verordening.college (" in r)
+    assert rij.split("\n")[1].endswith("| aanhef") and "| Verordening inburgering Huizen 2022" not in rij
 
 
 # ----------------------------------------------------------------------------------- E1, M11

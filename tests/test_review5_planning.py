@@ -78,7 +78,8 @@ def test_m02_raadsvoorstellen_en_rib_noemen_toezending_en_volgorde(docs, g):
     rv_v = zonder_markering(docs[g]["raadsvoorstel-verordening"])
     assert ("de adviesraad ontvangt het op 13 september 2021 en bespreekt het op 27 september 2021, vóór het "
             "raadsbesluit over het beleidskader (30 september 2021). Amendementen van de raad op het beleidskader "
-            "verwerkt het college daarna in dit voorstel.") in rv_v
+            "verwerkt het college daarna in dit voorstel; wijzigen die amendementen het voorstel wezenlijk, dan legt "
+            "het college de gewijzigde onderdelen vóór zijn besluit opnieuw aan de adviesraad voor.") in rv_v
     for rv in (rv_b, rv_v):
         assert ("De adviesraad ontvangt het ontwerp op 18 oktober 2021 en adviseert erover, naar verwachting op "
                 "1 november 2021; dat is vóór het raadsbesluit over de verordening") in rv
