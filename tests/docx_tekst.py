@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from docx import Document
+
+
+def plat(s: str) -> str:
+    """Whitespace (line breaks, tabs, no-break spaces) collapsed to one space."""
+    return re.sub(r"\s+", " ", s).strip()
 
 
 def tekst(pad: Path) -> str:

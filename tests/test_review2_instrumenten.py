@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from docx_tekst import VOORBEELDEN, kit, render_teksten, tekst
+from docx_tekst import VOORBEELDEN, kit, render_teksten, tekst, plat
 
 ROOT = Path(__file__).resolve().parent.parent
 BESTANDEN = VOORBEELDEN
@@ -23,9 +23,6 @@ _kit = kit
 def docs(tmp_path_factory) -> dict:
     return render_teksten(tmp_path_factory.mktemp("review2"), BESTANDEN)
 
-
-def plat(s: str) -> str:
-    return re.sub(r"\s+", " ", s.replace("\u00a0", " ")).strip()
 
 
 def zonder_markering(s: str) -> str:

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from docx_tekst import VOORBEELDEN, render_teksten
+from docx_tekst import VOORBEELDEN, render_teksten, plat
 
 ROOT = Path(__file__).resolve().parent.parent
 BESTANDEN = VOORBEELDEN
@@ -20,9 +20,6 @@ def docs(tmp_path_factory) -> dict:
     return render_teksten(tmp_path_factory.mktemp("review3"), BESTANDEN,
                           alleen="verordening,beleidsregels,raadsvoorstel-verordening")
 
-
-def plat(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip()
 
 
 def sectie(t: str, kop: str, volgende: str) -> str:

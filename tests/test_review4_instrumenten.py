@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from docx_tekst import VOORBEELDEN, kit, render_teksten
+from docx_tekst import VOORBEELDEN, kit, render_teksten, plat
 
 ROOT = Path(__file__).resolve().parent.parent
 GEMEENTEN = list(VOORBEELDEN)
@@ -20,9 +20,6 @@ def alle(tmp_path_factory) -> dict:
     """Every document of the three gemeenten (M1: no markup left in any of them)."""
     return render_teksten(tmp_path_factory.mktemp("review4"), VOORBEELDEN)
 
-
-def plat(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip()
 
 
 def artikel(t: str, titel: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from docx_tekst import ROOT, VOORBEELDEN, kit, render_teksten
+from docx_tekst import ROOT, VOORBEELDEN, kit, render_teksten, plat
 
 DRIE = tuple(VOORBEELDEN)
 
@@ -19,9 +19,6 @@ def docs(tmp_path_factory):
     return render_teksten(tmp_path_factory.mktemp("review6_instr"), VOORBEELDEN,
                           alleen="verordening,beleidsregels,raadsvoorstel-verordening")
 
-
-def plat(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip()
 
 
 def artikel(t: str, titel: str) -> str:

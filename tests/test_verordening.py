@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from docx_tekst import plat
+
 docx = pytest.importorskip("docx")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,10 +57,6 @@ def alineas(pad: Path) -> list[str]:
 def tekst(pad: Path) -> str:
     return "\n".join(alineas(pad))
 
-
-def plat(s: str) -> str:
-    """Whitespace (incl. line breaks and non-breaking spaces) collapsed to one space."""
-    return re.sub(r"\s+", " ", s.replace("\u00a0", " ")).strip()
 
 
 def artikelen(pad: Path) -> dict[str, int]:
