@@ -93,7 +93,6 @@ RIB_VOOR_COLLEGE = "rib_voor_college"
 ADVIES_TE_KORT = "advies_te_kort"
 AANLEVERING_TE_KORT = "aanlevering_te_kort"
 ADVIES_VOOR_ONTWERP = "advies_voor_ontwerp"
-ADVIES_VOOR_KADER = "advies_voor_kader"   # review3 M4; no longer raised since review5 M02 (see above)
 # review5 M02/K08: warnings (the number of days is a local choice, not a rule of the procedure)
 ADVIES_KORT_NA_KADER = "advies_kort_na_kader"
 ADVIES_KORT_NA_TOEZENDING = "advies_kort_na_toezending"
@@ -105,7 +104,7 @@ INKOOP_CONTRACTEN_OVERBRUGGING = "inkoop_contracten_overbrugging"
 ADVIESTERMIJN_VOOR_ADVIES = "adviestermijn_voor_advies"   # a warning: advies.termijn before any advice meeting
 NA_VERSIEDATUM = "na_versiedatum"
 VOLGORDE = (ADVIES_NA_COLLEGE, COMMISSIE_NIET_TUSSEN, COLLEGE_NA_RAAD, RIB_VOOR_COLLEGE,
-            ADVIES_TE_KORT, AANLEVERING_TE_KORT, AGENDA_TE_KORT, ADVIES_VOOR_ONTWERP, ADVIES_VOOR_KADER)
+            ADVIES_TE_KORT, AANLEVERING_TE_KORT, AGENDA_TE_KORT, ADVIES_VOOR_ONTWERP)
 TERMIJNEN = (ADVIES_TE_KORT, AANLEVERING_TE_KORT, AGENDA_TE_KORT)
 
 

@@ -18,14 +18,14 @@ inherited from a regio file is reported at the regio file's line.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
 import difflib
+import functools
 import json
 import math
+import re
 from collections.abc import Callable, Iterable
-from importlib import resources
 from contextvars import ContextVar
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -480,7 +480,6 @@ def regel_tolk_tegenstrijdig(choices: Any, wet: dict[str, Figuur]) -> Iterable[F
     """A tolk at the brede intake while the tolkvoorziening is switched off gives two conflicting articles."""
     if _haal(choices.data, "brede_intake.tolk") is True and _haal(choices.data, "tolk.inzet") is False:
         yield bevinding(choices, WAARSCHUWING, "tolk.inzet", bericht("validate.tolk_tegenstrijdig"))
-
 
 
 @functools.lru_cache(maxsize=1)
